@@ -1,0 +1,591 @@
+"""Source text → syntax tree (`lexlog.grammar.tree`), with syntax errors said in words."""
+
+from __future__ import annotations
+
+import contextvars
+import difflib
+import functools
+from importlib import resources
+from typing import Any, Literal as TypingLiteral
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from lexlog.grammar.errors import LexlogSyntaxError
+from lexlog.grammar.tree import (
+    Annotations,
+    Atom,
+    Authority,
+    BinaryOperation,
+    BodyItem,
+    Citation,
+    Comment,
+    Comparison,
+    Constant,
+    Constraint,
+    Declaration,
+    Expectation,
+    Fact,
+    Include,
+    Literal,
+    Program,
+    Query,
+    Rule,
+    Span,
+    Term,
+    Variable,
+)
+
+Dialect = TypingLiteral["lexlog", "souffle"]
+DIALECTS: tuple[Dialect, ...] = ("lexlog", "souffle")
+
+_file: contextvars.ContextVar[str] = contextvars.ContextVar("lexlog_file", default="<input>")
+_dialect: contextvars.ContextVar[Dialect] = contextvars.ContextVar("lexlog_dialect", default="lexlog")
+_comments: contextvars.ContextVar[list[Comment]] = contextvars.ContextVar("lexlog_comments")
+
+KEYWORDS = frozenset({"authority", "input", "derived", "output", "constraint", "expect", "include", "not"})
+
+# What each terminal is, in words, for "expected ..." messages.
+TERMINAL_WORDS = {
+    "DOT": "'.'",
+    "COMMA": "','",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "IF": "':-'",
+    "QUERY": "'?-'",
+    "SYMBOL": "a name beginning with a lower-case letter",
+    "VARIABLE": "a variable",
+    "INT": "a number",
+    "STRING": 'a quoted string ("...")',
+    "PIN": "a page (648, 994-95, *3, 485 n.2)",
+    "NOT": "'not'",
+    "AT": "'at'",
+    "EQUAL": "'='",
+    "NOT_EQUAL": "'!='",
+    "LT": "'<'",
+    "LESS_EQUAL": "'<='",
+    "GT": "'>'",
+    "GREATER_EQUAL": "'>='",
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "TIMES": "'*'",
+    "DIVIDE": "'/'",
+    "MOD": "'%'",
+    "LABEL": "'@label'",
+    "CITE": "'@cite'",
+    "AUTHORITY": "'authority'",
+    "INPUT": "'input'",
+    "DERIVED": "'derived'",
+    "OUTPUT": "'output'",
+    "CONSTRAINT": "'constraint'",
+    "EXPECT": "'expect'",
+    "INCLUDE": "'include'",
+    "$END": "the end of the input",
+}
+
+# Several terminals that all mean "an operator here" are folded into one phrase.
+_OPERATORS = {"EQUAL", "NOT_EQUAL", "LT", "LESS_EQUAL", "GT", "GREATER_EQUAL"}
+_ARITHMETIC = {"PLUS", "MINUS", "TIMES", "DIVIDE", "MOD"}
+_STATEMENT_STARTS = {"AUTHORITY", "INPUT", "DERIVED", "OUTPUT", "CONSTRAINT", "EXPECT", "INCLUDE", "LABEL", "CITE", "QUERY"}
+
+
+@functools.cache
+def _parser() -> Lark:
+    source = resources.files("lexlog.grammar").joinpath("lexlog.lark").read_text(encoding="utf-8")
+    return Lark(
+        source,
+        parser="lalr",
+        lexer="contextual",
+        start=["start", "single_atom", "single_body"],
+        maybe_placeholders=False,
+        transformer=_ToTree(),
+        lexer_callbacks={"LINE_COMMENT": _keep_comment, "BLOCK_COMMENT": _keep_comment},
+    )
+
+
+def _keep_comment(token: Token) -> Token:
+    kept = _comments.get(None)
+    if kept is not None:
+        kept.append(Comment(str(token), _token_span(token)))
+    return token
+
+
+def parse(text: str, file: str = "<input>", dialect: Dialect = "lexlog") -> Program:
+    """Parse a whole file. Raises `LexlogSyntaxError` and nothing else."""
+    comments: list[Comment] = []
+    token = _comments.set(comments)
+    try:
+        statements = _run(_prepare(text, dialect), file, dialect, "start")
+    finally:
+        _comments.reset(token)
+    return Program(tuple(statements), file, tuple(comments))
+
+
+def parse_atom(text: str, file: str = "<input>", dialect: Dialect = "lexlog") -> Atom:
+    """Parse one atom, such as `appealable(zapata_order)` (a final '.' is allowed)."""
+    return _run(text, file, dialect, "single_atom")
+
+
+def parse_body(text: str, file: str = "<input>", dialect: Dialect = "lexlog") -> tuple[BodyItem, ...]:
+    """Parse a query body, such as `appealable(O), not appealed(O)` (a final '.' is allowed)."""
+    return _run(text, file, dialect, "single_body")
+
+
+def _prepare(text: str, dialect: Dialect) -> str:
+    # Soufflé-harvested rules may leave out the final full stop of the file.
+    if dialect == "souffle" and text.strip() and not text.rstrip().endswith("."):
+        return text.rstrip() + "."
+    return text
+
+
+def _run(text: str, file: str, dialect: Dialect, start: str) -> Any:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    file_token = _file.set(file)
+    dialect_token = _dialect.set(dialect)
+    try:
+        return _parser().parse(text, start=start)
+    except UnexpectedInput as error:
+        raise _syntax_error(error, text, file) from None
+    except VisitError as error:
+        if isinstance(error.orig_exc, LexlogSyntaxError):
+            raise error.orig_exc from None
+        raise
+    finally:
+        _file.reset(file_token)
+        _dialect.reset(dialect_token)
+
+
+# --- Building the tree -------------------------------------------------------------------------------------------
+
+
+def _token_span(token: Token) -> Span:
+    return Span(_file.get(), token.line or 0, token.column or 0, token.end_line or 0, token.end_column or 0)
+
+
+def _extent(children: list[Any]) -> Span:
+    """From the start of the first child that has a place to the end of the last one."""
+    spans = [span for span in map(_place, children) if span is not None]
+    if not spans:
+        return Span(_file.get(), 0, 0, 0, 0)
+    return _between(spans[0], spans[-1])
+
+
+def _place(node: Any) -> Span | None:
+    if isinstance(node, Span):
+        return node
+    if isinstance(node, Token):
+        return _token_span(node)
+    if isinstance(node, tuple):
+        places = [span for span in map(_place, node) if span is not None]
+        return _between(places[0], places[-1]) if places else None
+    return getattr(node, "span", None)
+
+
+def _between(first: Span, last: Span) -> Span:
+    return Span(first.file, first.line, first.column, last.end_line, last.end_column)
+
+
+def decode_string(token: Token) -> str:
+    """The value of a double-quoted string token, escapes resolved."""
+    body = token[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char != "\\":
+            out.append(char)
+            index += 1
+            continue
+        escape = body[index + 1]
+        simple = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
+        if escape in simple:
+            out.append(simple[escape])
+            index += 2
+            continue
+        if escape == "u" and len(body) >= index + 6 and all(c in "0123456789abcdefABCDEF" for c in body[index + 2 : index + 6]):
+            out.append(chr(int(body[index + 2 : index + 6], 16)))
+            index += 6
+            continue
+        column = (token.column or 0) + 1 + index
+        span = Span(_file.get(), token.line or 0, column, token.line or 0, column + 2)
+        raise LexlogSyntaxError(
+            f"unknown escape '\\{escape}' in a string",
+            span,
+            hint='the escapes are \\" \\\\ \\n \\t \\r and \\uXXXX (four hex digits)',
+        )
+    return "".join(out)
+
+
+class _ToTree(Transformer):
+    """Lark's parse tree → our frozen dataclasses. Runs inline, during parsing."""
+
+    # Statements
+
+    def start(self, statements: list[Any]) -> list[Any]:
+        return statements
+
+    def single_atom(self, children: list[Any]) -> Atom:
+        return children[0]
+
+    def single_body(self, children: list[Any]) -> tuple[BodyItem, ...]:
+        return children[0]
+
+    def fact_or_rule(self, children: list[Any]) -> Fact | Rule:
+        annotations = _annotations(children[:-2])
+        atom: Atom = children[-2]
+        if any(not isinstance(argument, Constant) for argument in atom.arguments):
+            # A bodiless clause with variables: kept as a rule so the checks can call its variables unbound.
+            return Rule(atom, (), annotations, _extent(children))
+        return Fact(atom, annotations, _extent(children))
+
+    def rule(self, children: list[Any]) -> Rule:
+        annotations = _annotations(children[:-4])
+        head, _if, body, _dot = children[-4:]
+        return Rule(head, body, annotations, _extent(children))
+
+    def constraint(self, children: list[Any]) -> Constraint:
+        annotations = _annotations(children[:-5])
+        _keyword, name, _if, body, _dot = children[-5:]
+        return Constraint(str(name), body, annotations, _extent(children))
+
+    def label(self, children: list[Any]) -> tuple[str, Span, Token]:
+        return ("label", _extent(children), children[1])
+
+    def cite(self, children: list[Any]) -> tuple[str, Span, list[Citation]]:
+        return ("cite", _extent(children), [child for child in children if isinstance(child, Citation)])
+
+    def citation(self, children: list[Any]) -> Citation:
+        name = children[0]
+        pin = None
+        if len(children) == 3:
+            raw = children[2]
+            pin = decode_string(raw) if raw.type == "STRING" else " ".join(str(raw).split())
+        return Citation(str(name), pin, _extent(children))
+
+    def authority(self, children: list[Any]) -> Authority:
+        return Authority(str(children[1]), decode_string(children[3]), _extent(children))
+
+    def declaration_kind(self, children: list[Any]) -> Token:
+        return children[0]
+
+    def declaration(self, children: list[Any]) -> Declaration:
+        kind, name = children[0], children[1]
+        _check_predicate_name(name)
+        parameters: tuple[str, ...] = ()
+        reading = None
+        for child in children[2:]:
+            if isinstance(child, tuple):
+                parameters = child
+            elif isinstance(child, Token) and child.type == "STRING":
+                reading = decode_string(child)
+        return Declaration(str(kind), str(name), parameters, reading, _extent(children))
+
+    def parameters(self, children: list[Any]) -> tuple[str, ...]:
+        return tuple(str(child) for child in children if child.type == "VARIABLE")
+
+    def expectation(self, children: list[Any]) -> Expectation:
+        negated = any(isinstance(child, Token) and child.type == "NOT" for child in children)
+        atom = next(child for child in children if isinstance(child, Atom))
+        return Expectation(atom, not negated, _extent(children))
+
+    def query(self, children: list[Any]) -> Query:
+        return Query(children[1], _extent(children))
+
+    def include_file(self, children: list[Any]) -> Include:
+        return Include(decode_string(children[1]), False, _extent(children))
+
+    def include_library(self, children: list[Any]) -> Include:
+        return Include(str(children[2]), True, _extent(children))
+
+    # Bodies
+
+    def body(self, children: list[Any]) -> tuple[BodyItem, ...]:
+        return tuple(child for child in children if not isinstance(child, Token))
+
+    def positive(self, children: list[Any]) -> Literal:
+        return Literal(children[0], False, _extent(children))
+
+    def negative(self, children: list[Any]) -> Literal:
+        return Literal(children[1], True, _extent(children))
+
+    def parenthesised_comparison(self, children: list[Any]) -> Comparison:
+        return children[1]
+
+    def comparison_operator(self, children: list[Any]) -> Token:
+        return children[0]
+
+    def comparison(self, children: list[Any]) -> Comparison:
+        left, operator, right = children
+        return Comparison(str(operator), _term(left), _term(right), _between(_place(left), _place(right)))  # type: ignore[arg-type]
+
+    # Atoms and terms
+
+    def atom(self, children: list[Any]) -> Atom:
+        name = children[0]
+        _check_predicate_name(name)
+        arguments: tuple[Term, ...] = ()
+        for child in children[1:]:
+            if isinstance(child, tuple):
+                arguments = child
+        return Atom(str(name), arguments, _extent(children))
+
+    def arguments(self, children: list[Any]) -> tuple[Term, ...]:
+        return tuple(_term(child) for child in children[0::2])
+
+    def arithmetic_operator(self, children: list[Any]) -> Token:
+        return children[0]
+
+    def operation(self, children: list[Any]) -> Term:
+        operands = [_term(child) for child in children[0::2]]
+        operators: list[Token] = children[1::2]
+        return _by_precedence(operands, operators)
+
+    def negate(self, children: list[Any]) -> Term:
+        operand = _term(children[1])
+        span = _extent(children)
+        if isinstance(operand, Constant) and isinstance(operand.value, int) and operand.value >= 0:
+            return Constant(-operand.value, span)
+        return BinaryOperation("-", Constant(0, span), operand, span)
+
+    def group(self, children: list[Any]) -> Term:
+        return _term(children[1])
+
+
+PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2}
+
+
+def _by_precedence(operands: list[Term], operators: list[Token]) -> Term:
+    """Left-associative operators, `* / %` binding tighter than `+ -` (operator-precedence parsing)."""
+    output: list[Term] = [operands[0]]
+    pending: list[Token] = []
+
+    def reduce() -> None:
+        operator = pending.pop()
+        right, left = output.pop(), output.pop()
+        output.append(BinaryOperation(str(operator), left, right, _between(left.span, right.span)))  # type: ignore[arg-type]
+
+    for operator, operand in zip(operators, operands[1:]):
+        while pending and PRECEDENCE[pending[-1]] >= PRECEDENCE[operator]:
+            reduce()
+        pending.append(operator)
+        output.append(operand)
+    while pending:
+        reduce()
+    return output[0]
+
+
+def _term(node: Any) -> Term:
+    """A term from a bare token (the grammar inlines single-token operands) or an already built term."""
+    if not isinstance(node, Token):
+        return node
+    kind = node.type
+    if kind == "VARIABLE":
+        return Variable(str(node), _token_span(node))
+    if kind == "INT":
+        return Constant(int(node), _token_span(node))
+    if kind == "STRING":
+        return Constant(decode_string(node), _token_span(node))
+    if _dialect.get() == "souffle":
+        return Variable(str(node), _token_span(node))
+    return Constant(str(node), _token_span(node))
+
+
+def _annotations(items: list[Any]) -> Annotations:
+    label: str | None = None
+    label_span = None
+    citations: list[Citation] = []
+    for kind, _span, value in items:
+        if kind == "label":
+            if label is not None:
+                raise LexlogSyntaxError(
+                    "a statement has two @label lines", _token_span(value), hint="keep one label per statement"
+                )
+            label, label_span = str(value), _token_span(value)
+        else:
+            citations.extend(value)
+    if label_span is None:
+        return Annotations(None, tuple(citations))
+    return Annotations(label, tuple(citations), label_span)
+
+
+def _check_predicate_name(token: Token) -> None:
+    if token.type == "VARIABLE" and _dialect.get() == "lexlog":
+        suggestion = token[0].lower() + token[1:] if token != "_" else "p"
+        raise LexlogSyntaxError(
+            f"'{token}' cannot name a predicate: predicate names begin with a lower-case letter",
+            _token_span(token),
+            expected=(TERMINAL_WORDS["SYMBOL"],),
+            hint=f"did you mean '{suggestion}'?",
+        )
+
+
+# --- Syntax errors in words --------------------------------------------------------------------------------------
+
+
+def _syntax_error(error: UnexpectedInput, text: str, file: str) -> LexlogSyntaxError:
+    if isinstance(error, UnexpectedCharacters):
+        return _unexpected_character(error, text, file)
+    if isinstance(error, UnexpectedToken):
+        return _unexpected_token(error, text, file)
+    if isinstance(error, UnexpectedEOF):
+        line, column = _end_position(text)
+        expected = _describe_expected(set(error.expected))
+        return LexlogSyntaxError(
+            "the input ended in the middle of a statement", Span(file, line, column, line, column + 1), expected
+        )
+    line, column = getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
+    return LexlogSyntaxError("this is not lexlog", Span(file, line, column, line, column + 1))
+
+
+def _unexpected_character(error: UnexpectedCharacters, text: str, file: str) -> LexlogSyntaxError:
+    line, column = error.line, error.column
+    span = Span(file, line, column, line, column + 1)
+    char = error.char
+    expected = _describe_expected(set(error.allowed or ()))
+    hint = None
+    if char == '"':
+        return LexlogSyntaxError(
+            "this string is not closed before the end of the line",
+            span,
+            expected,
+            hint='close it with a matching \'"\' on the same line (write \\n for a line break)',
+        )
+    if char == ":" and text[error.pos_in_stream : error.pos_in_stream + 2] in {":=", ": "}:
+        hint = "a rule is written head :- body"
+    elif char == "<" and text[error.pos_in_stream : error.pos_in_stream + 2] == "<-":
+        hint = "a rule is written head :- body"
+    elif char == "?":
+        hint = "a query is written ?- goal."
+    elif char == "@":
+        hint = "the annotations are @label NAME and @cite AUTHORITY at PAGE"
+    elif char == "'":
+        hint = 'strings use double quotes: "..."'
+    shown = repr(char) if not char.isprintable() or char == " " else f"'{char}'"
+    return LexlogSyntaxError(f"unexpected character {shown}", span, expected, hint)
+
+
+def _unexpected_token(error: UnexpectedToken, text: str, file: str) -> LexlogSyntaxError:
+    token = error.token
+    expected_names = set(error.expected)
+    expected = _describe_expected(expected_names)
+    if token.type == "$END":
+        line, column = _end_position(text)
+        return LexlogSyntaxError(
+            "the input ended in the middle of a statement",
+            Span(file, line, column, line, column + 1),
+            expected,
+            hint="end each statement with '.'" if "DOT" in expected_names else None,
+        )
+    span = _token_span(token)
+    previous = _previous_token_end(error, text)
+    if "DOT" in expected_names and previous is not None and previous[0] < (token.line or 0):
+        line, column = previous
+        return LexlogSyntaxError(
+            "missing '.' at the end of this statement",
+            Span(file, line, column, line, column + 1),
+            expected,
+            hint="every fact, rule and declaration ends with a full stop",
+        )
+    hint = _token_hint(token, expected_names) or _context_hint(token, text)
+    return LexlogSyntaxError(f"unexpected {_describe_token(token)}", span, expected, hint)
+
+
+def _token_hint(token: Token, expected: set[str]) -> str | None:
+    if token.type in {"INPUT", "DERIVED", "OUTPUT", "AUTHORITY", "CONSTRAINT", "EXPECT", "INCLUDE", "NOT"}:
+        if "SYMBOL" in expected:
+            return f"'{token}' is a keyword of the language; choose another name"
+    if token.type == "VARIABLE" and "SYMBOL" in expected and "VARIABLE" not in expected:
+        return f"names here begin with a lower-case letter: did you mean '{token[0].lower() + token[1:]}'?"
+    if token.type == "SYMBOL" and expected == {"VARIABLE", "RPAR", "COMMA"} or (
+        token.type == "SYMBOL" and "VARIABLE" in expected and "SYMBOL" not in expected
+    ):
+        return f"argument names in a declaration are variables: did you mean '{token[0].upper() + token[1:]}'?"
+    if token.type == "EQUAL" and "IF" in expected:
+        return "a rule is written head :- body"
+    if token.type == "DOT" and "SYMBOL" in expected and "AT" not in expected:
+        return "a statement cannot end here"
+    if token.type == "LPAR" and "DOT" in expected:
+        return "is a ',' or an operator missing before '('?"
+    return None
+
+
+def _context_hint(token: Token, text: str) -> str | None:
+    start = token.start_pos or 0
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if not before.strip():
+        before = _strip_trailing_comments(text[:start]).rsplit("\n", 1)[-1] if "%" not in text[:start].rstrip().rsplit("\n", 1)[-1] else text[:start].rstrip().rsplit("\n", 1)[-1]
+    words = before.replace("(", " ").split()
+    if token.type == "LPAR" and words and words[-1] in KEYWORDS:
+        return f"'{words[-1]}' is a reserved word of the language and cannot name a predicate here"
+    if "%" in before:
+        return "after an operand '%' is the remainder operator: put a comment after ',' or '.', or use //"
+    return None
+
+
+def _describe_token(token: Token) -> str:
+    if token.type in TERMINAL_WORDS and token.type not in {"SYMBOL", "VARIABLE", "INT", "STRING", "PIN"}:
+        return TERMINAL_WORDS[token.type]
+    kind = {"SYMBOL": "name", "VARIABLE": "variable", "INT": "number", "STRING": "string", "PIN": "page"}.get(
+        token.type, "text"
+    )
+    return f"{kind} '{token}'"
+
+
+def _describe_expected(names: set[str]) -> tuple[str, ...]:
+    words: list[str] = []
+    names = set(names)
+    if names & _STATEMENT_STARTS and "SYMBOL" in names and len(names & _STATEMENT_STARTS) >= 5:
+        names -= _STATEMENT_STARTS
+        names -= {"VARIABLE"}
+        words.append("a statement (a fact, rule, declaration, query, ...)")
+        names.discard("SYMBOL")
+    if len(names & _OPERATORS) >= 3:
+        names -= _OPERATORS
+        words.append("a comparison operator (= != < <= > >=)")
+    if len(names & _ARITHMETIC) >= 3:
+        names -= _ARITHMETIC
+        words.append("an arithmetic operator (+ - * / %)")
+    for name in sorted(names, key=lambda n: (n == "$END", TERMINAL_WORDS.get(n, n))):
+        words.append(TERMINAL_WORDS.get(name, name.lower()))
+    return tuple(words)
+
+
+def _previous_token_end(error: UnexpectedToken, text: str) -> tuple[int, int] | None:
+    """Line and column just after the last non-blank, non-comment text before the offending token."""
+    position = error.token.start_pos
+    if position is None:
+        return None
+    before = _strip_trailing_comments(text[:position])
+    if not before:
+        return None
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return line, column
+
+
+def _strip_trailing_comments(text: str) -> str:
+    lines = text.rstrip().split("\n")
+    while lines:
+        stripped = lines[-1].strip()
+        if not stripped or stripped.startswith("%") or stripped.startswith("//"):
+            lines.pop()
+            continue
+        break
+    return "\n".join(lines).rstrip()
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    stripped = text.rstrip()
+    line = stripped.count("\n") + 1
+    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    return line, column
+
+
+def suggest(name: str, known: list[str] | set[str]) -> str | None:
+    """The closest known name, for 'did you mean ...?' hints."""
+    matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -1,0 +1,243 @@
+"""The syntax tree: frozen dataclasses, each node carrying where it came from.
+
+Spans never take part in equality, so a tree parsed from printed source equals the original tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal as TypingLiteral, Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of source text; lines and columns count from 1, the end is exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+UNKNOWN_SPAN = Span("<unknown>", 0, 0, 0, 0)
+
+
+def _span() -> Span:
+    return field(default=UNKNOWN_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+
+
+Value = Union[str, int]
+"""A constant's value: a symbol or string (the same thing), or an integer."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    span: Span = _span()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.name == "_"
+
+
+@dataclass(frozen=True)
+class Constant:
+    value: Value
+    span: Span = _span()
+
+
+ArithmeticOperator = TypingLiteral["+", "-", "*", "/", "%"]
+
+
+@dataclass(frozen=True)
+class BinaryOperation:
+    """Integer arithmetic: `left op right`."""
+
+    operator: ArithmeticOperator
+    left: Term
+    right: Term
+    span: Span = _span()
+
+
+Term = Union[Variable, Constant, BinaryOperation]
+
+
+@dataclass(frozen=True)
+class Atom:
+    predicate: str
+    arguments: tuple[Term, ...] = ()
+    span: Span = _span()
+
+    @property
+    def arity(self) -> int:
+        return len(self.arguments)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.predicate, len(self.arguments))
+
+
+@dataclass(frozen=True)
+class Literal:
+    """An atom in a body, possibly negated."""
+
+    atom: Atom
+    negated: bool = False
+    span: Span = _span()
+
+
+ComparisonOperator = TypingLiteral["=", "!=", "<", "<=", ">", ">="]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    operator: ComparisonOperator
+    left: Term
+    right: Term
+    span: Span = _span()
+
+
+BodyItem = Union[Literal, Comparison]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An authority's short name and an optional pin cite (`648`, `994-95`, `*3`, `485 n.2`)."""
+
+    authority: str
+    pin: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """What stands before a rule, fact or constraint: a stable label and citations."""
+
+    label: str | None = None
+    citations: tuple[Citation, ...] = ()
+    label_span: Span = _span()
+
+    @property
+    def empty(self) -> bool:
+        return self.label is None and not self.citations
+
+
+NO_ANNOTATIONS = Annotations()
+
+
+@dataclass(frozen=True)
+class Fact:
+    atom: Atom
+    annotations: Annotations = NO_ANNOTATIONS
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Rule:
+    head: Atom
+    body: tuple[BodyItem, ...]
+    annotations: Annotations = NO_ANNOTATIONS
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A registry entry: short name and full citation."""
+
+    name: str
+    citation: str
+    span: Span = _span()
+
+
+DeclarationKind = TypingLiteral["input", "derived", "output"]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A predicate's kind, its argument names and its English reading."""
+
+    kind: DeclarationKind
+    predicate: str
+    parameters: tuple[str, ...]
+    reading: str | None = None
+    span: Span = _span()
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.predicate, len(self.parameters))
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A named body that must never hold."""
+
+    name: str
+    body: tuple[BodyItem, ...]
+    annotations: Annotations = NO_ANNOTATIONS
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A golden test: the atom must follow (positive) or must not (negative)."""
+
+    atom: Atom
+    positive: bool = True
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Query:
+    body: tuple[BodyItem, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Include:
+    """Another file: a path relative to this one, or a bundled library by name."""
+
+    target: str
+    library: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment, kept so that the printer can put it back; it has no meaning."""
+
+    text: str
+    span: Span = _span()
+
+
+Statement = Union[Fact, Rule, Authority, Declaration, Constraint, Expectation, Query, Include]
+
+
+@dataclass(frozen=True)
+class Program:
+    statements: tuple[Statement, ...] = ()
+    file: str = field(default="<input>", compare=False)
+    comments: tuple[Comment, ...] = field(default=(), compare=False, repr=False)
+
+    def of_type(self, kind: type) -> list:
+        return [statement for statement in self.statements if isinstance(statement, kind)]
+
+
+def term_variables(term: Term) -> list[Variable]:
+    """The variables of a term, left to right, repeats included."""
+    if isinstance(term, Variable):
+        return [term]
+    if isinstance(term, BinaryOperation):
+        return term_variables(term.left) + term_variables(term.right)
+    return []
+
+
+def atom_variables(atom: Atom) -> list[Variable]:
+    return [variable for argument in atom.arguments for variable in term_variables(argument)]
+
+
+def is_ground(atom: Atom) -> bool:
+    return all(isinstance(argument, Constant) for argument in atom.arguments)

@@ -1,0 +1,3 @@
+def main() -> int:
+    print("lexlog")
+    return 0
