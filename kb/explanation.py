@@ -1,0 +1,474 @@
+"""The data types of explanations: proofs (why an atom follows) and why-not answers (why it does not).
+
+Every renderer (`lexlog.kb.render`) reads these types and nothing else.  They are built by
+`lexlog.kb.proofs` and `lexlog.kb.whynot`; see docs/explanations.md.
+
+Design notes:
+
+* Nodes are frozen dataclasses compared by *identity* (`eq=False`): a proof of a 10,000-step chain nests 10,000
+  levels deep, and a structural `__eq__`/`__hash__`/`__repr__` would recurse that deep.  The same atom's proof is
+  one shared object wherever it is used, so a proof is a DAG; renderers show a repeated node once and refer back to
+  it (`walk` visits each node once, without recursion).
+* Values are the language's values: `str` (symbols and strings are the same constant) and `int`.
+* An `AtomPattern` may leave arguments open (`None`, printed `_`): "no `p(a, _)` follows" is a pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Literal as TypingLiteral, Mapping, Optional, Union
+
+from lexlog.grammar.printer import print_value
+from lexlog.grammar.tree import (
+    UNKNOWN_SPAN,
+    Atom,
+    Authority,
+    Citation,
+    Constant,
+    Declaration,
+    Rule,
+    Span,
+    Value,
+)
+
+PredicateKey = tuple[str, int]
+BindingItems = tuple[tuple[str, Value], ...]
+"""A binding as sorted (variable name, value) pairs: hashable and printable in a stable order."""
+
+
+# --- atoms -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AtomPattern:
+    """A predicate applied to values; `None` stands for an open argument ("any value")."""
+
+    predicate: str
+    arguments: tuple[Optional[Value], ...] = ()
+
+    @property
+    def key(self) -> PredicateKey:
+        return (self.predicate, len(self.arguments))
+
+    @property
+    def is_ground(self) -> bool:
+        return all(argument is not None for argument in self.arguments)
+
+    @property
+    def text(self) -> str:
+        """The atom as lexlog source: `p(a, "two words", -3)`, `_` for an open argument, `p` for arity zero."""
+        if not self.arguments:
+            return self.predicate
+        shown = ("_" if argument is None else print_value(argument) for argument in self.arguments)
+        return f"{self.predicate}({', '.join(shown)})"
+
+    def matches(self, row: tuple[Value, ...]) -> bool:
+        return len(row) == len(self.arguments) and all(
+            want is None or (want == got and type(want) is type(got)) for want, got in zip(self.arguments, row)
+        )
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class GroundAtom(AtomPattern):
+    """An atom whose every argument is a value."""
+
+    arguments: tuple[Value, ...] = ()
+
+    @property
+    def row(self) -> tuple[Value, ...]:
+        return self.arguments
+
+
+def ground_atom(atom: Union[GroundAtom, AtomPattern, Atom, tuple]) -> AtomPattern:
+    """A `GroundAtom` (or `AtomPattern` if open) from a ground tree `Atom`, a pattern, or `(predicate, row)`.
+
+    A tree atom with variables becomes a pattern whose variable positions are open (repeated variables are not
+    tied together: use a pattern only for "any value" questions).
+    """
+    if isinstance(atom, AtomPattern):
+        if type(atom) is AtomPattern and atom.is_ground:
+            return GroundAtom(atom.predicate, tuple(atom.arguments))  # type: ignore[arg-type]
+        return atom
+    if isinstance(atom, Atom):
+        arguments = tuple(argument.value if isinstance(argument, Constant) else None for argument in atom.arguments)
+        pattern = AtomPattern(atom.predicate, arguments)
+        return ground_atom(pattern)
+    if isinstance(atom, tuple) and len(atom) == 2 and isinstance(atom[0], str):
+        return ground_atom(AtomPattern(atom[0], tuple(atom[1])))
+    raise TypeError(f"not an atom: {atom!r}")
+
+
+# --- where facts come from ---------------------------------------------------------------------------------------
+
+FactOriginKind = TypingLiteral["file", "asserted", "supposed"]
+
+
+@dataclass(frozen=True)
+class FactOrigin:
+    """Where a base fact comes from: a file (with its span), asserted in the session, or supposed (a what-if)."""
+
+    kind: FactOriginKind = "file"
+    span: Optional[Span] = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("file", "asserted", "supposed"):
+            raise ValueError(f"unknown fact origin {self.kind!r}")
+        if self.span is not None and self.span == UNKNOWN_SPAN:
+            object.__setattr__(self, "span", None)
+
+    @property
+    def description(self) -> str:
+        if self.kind == "asserted":
+            return "asserted in the session"
+        if self.kind == "supposed":
+            return "supposed (what-if)"
+        return f"fact at {location(self.span)}" if self.span is not None else "fact"
+
+
+FILE_FACT = FactOrigin("file")
+ASSERTED = FactOrigin("asserted")
+SUPPOSED = FactOrigin("supposed")
+
+
+def location(span: Optional[Span]) -> str:
+    """`file:line` of a span, or '' when unknown."""
+    if span is None or span == UNKNOWN_SPAN:
+        return ""
+    return f"{span.file}:{span.line}"
+
+
+def known_span(span: Optional[Span]) -> Optional[Span]:
+    return None if span is None or span == UNKNOWN_SPAN else span
+
+
+# --- wording: authorities and readings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What explanations are worded with: authorities (short name -> full citation) and predicate declarations."""
+
+    authorities: Mapping[str, str] = field(default_factory=dict)
+    declarations: Mapping[PredicateKey, Declaration] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, statements: Iterable[object]) -> "Vocabulary":
+        """From statements (e.g. a parsed program's): every `Authority` and `Declaration` among them."""
+        authorities: dict[str, str] = {}
+        declarations: dict[PredicateKey, Declaration] = {}
+        for statement in statements:
+            if isinstance(statement, Authority):
+                authorities[statement.name] = statement.citation
+            elif isinstance(statement, Declaration):
+                declarations[statement.key] = statement
+        return cls(authorities, declarations)
+
+    def citation(self, name: str) -> Optional[str]:
+        entry = self.authorities.get(name)
+        if isinstance(entry, Authority):
+            return entry.citation
+        return entry
+
+    def declaration(self, key: PredicateKey) -> Optional[Declaration]:
+        return self.declarations.get(key)
+
+    def reading(self, atom: AtomPattern) -> Optional[str]:
+        """The declaration's English reading with `{Name}` filled by the arguments; open ones read 'any Name'."""
+        declaration = self.declarations.get(atom.key)
+        if declaration is None or declaration.reading is None:
+            return None
+        return fill_reading(declaration.reading, declaration.parameters, atom.arguments)
+
+
+EMPTY_VOCABULARY = Vocabulary()
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def value_words(value: Value) -> str:
+    """A value as it reads in prose: the symbol or string itself, an integer in digits."""
+    return str(value)
+
+
+def fill_reading(reading: str, parameters: tuple[str, ...], arguments: tuple[Optional[Value], ...]) -> str:
+    values = dict(zip(parameters, arguments))
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            return match.group(0)
+        value = values[name]
+        return f"any {name}" if value is None else value_words(value)
+
+    return _PLACEHOLDER.sub(replace, reading)
+
+
+_YEAR_PARENTHETICAL = re.compile(r" \([^()]*\b\d{4}\)")
+_SLIP_OPINION = re.compile(r"slip op\.?\s*(?:at\s+)?(.+)", re.IGNORECASE)
+
+
+def pin_citation(citation: str, pin: Optional[str]) -> str:
+    """The full citation with the pin cite put where it belongs: before the court-and-year parenthetical.
+
+    `Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)` at `648` -> `Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir.
+    2012)`; a star page reads `, at *3` (Westlaw); `slip op. 4` reads `, slip op. at 4`.  Without a parenthetical
+    the pin goes at the end.
+    """
+    if not pin:
+        return citation
+    pin = pin.strip()
+    slip = _SLIP_OPINION.fullmatch(pin)
+    if slip:
+        inserted = f", slip op. at {slip.group(1)}"
+    elif pin.startswith("*"):
+        inserted = f", at {pin}"
+    else:
+        inserted = f", {pin}"
+    match = _YEAR_PARENTHETICAL.search(citation)
+    if match is None:
+        stripped = citation.rstrip(". ")
+        return stripped + inserted
+    return citation[: match.start()] + inserted + citation[match.start() :]
+
+
+@dataclass(frozen=True)
+class CitedAuthority:
+    """One citation of a rule: the authority's short name, the pin cite, the full citation and both combined.
+
+    `citation` and `pinned` are None when the authority is not in the registry.
+    """
+
+    authority: str
+    pin: Optional[str] = None
+    citation: Optional[str] = None
+    pinned: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        """The pinned full citation, or `name at pin` when the authority is unknown."""
+        if self.pinned is not None:
+            return self.pinned
+        return self.authority if self.pin is None else f"{self.authority} at {self.pin}"
+
+
+def cite(citation: Citation, vocabulary: Vocabulary) -> CitedAuthority:
+    full = vocabulary.citation(citation.authority)
+    pinned = pin_citation(full, citation.pin) if full is not None else None
+    return CitedAuthority(citation.authority, citation.pin, full, pinned)
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A rule as an explanation names it: its label, citations, where it is written, and its source text."""
+
+    label: Optional[str]
+    citations: tuple[CitedAuthority, ...]
+    span: Optional[Span]
+    text: str
+    rule: Optional[Rule] = field(default=None, compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The label, else `the rule at file:line`, else the rule's text."""
+        if self.label is not None:
+            return self.label
+        where = location(self.span)
+        return f"the rule at {where}" if where else f"the rule {self.text}"
+
+
+def rule_ref(rule: Rule, vocabulary: Vocabulary) -> RuleRef:
+    from lexlog.grammar.printer import print_statement
+
+    text = print_statement(Rule(rule.head, rule.body)).replace("\n", " ")
+    text = re.sub(r"\s+", " ", text)
+    citations = tuple(cite(citation, vocabulary) for citation in rule.annotations.citations)
+    return RuleRef(rule.annotations.label, citations, known_span(rule.span), text, rule)
+
+
+# --- proofs --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class FactLeaf:
+    """A base fact: the leaf of a proof."""
+
+    atom: GroundAtom
+    reading: Optional[str]
+    origin: FactOrigin
+
+    def __repr__(self) -> str:
+        return f"FactLeaf({self.atom.text}, {self.origin.kind})"
+
+
+@dataclass(frozen=True, eq=False)
+class AbsentCheck:
+    """A negated body literal that holds: the atom (pattern if it has open arguments) is absent from the model."""
+
+    atom: AtomPattern
+    reading: Optional[str]
+    condition: str
+    """The literal as written in the rule, e.g. `not q(X)`."""
+
+    def __repr__(self) -> str:
+        return f"AbsentCheck({self.atom.text})"
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonCheck:
+    """A built-in comparison with its sides' source text and values; a value is None when undefined (e.g. 1/0)."""
+
+    operator: str
+    left: str
+    right: str
+    left_value: Optional[Value]
+    right_value: Optional[Value]
+    holds: bool
+
+    @property
+    def text(self) -> str:
+        """The comparison with values, `3 < 5`; an undefined side reads `undefined`."""
+        return f"{_value_text(self.left_value)} {self.operator} {_value_text(self.right_value)}"
+
+    @property
+    def source(self) -> str:
+        """The comparison as written, `X < Y`."""
+        return f"{self.left} {self.operator} {self.right}"
+
+    def __repr__(self) -> str:
+        return f"ComparisonCheck({self.text}, holds={self.holds})"
+
+
+def _value_text(value: Optional[Value]) -> str:
+    return "undefined" if value is None else print_value(value)
+
+
+@dataclass(frozen=True, eq=False)
+class RuleStep:
+    """An atom concluded by a rule instance: one premise per body item, in body order."""
+
+    atom: GroundAtom
+    reading: Optional[str]
+    rule: RuleRef
+    binding: BindingItems
+    premises: tuple["Premise", ...]
+    rank: int
+    """The derivation rank: 0 for facts, 1 + the largest rank of the positive premises."""
+
+    def __repr__(self) -> str:
+        return f"RuleStep({self.atom.text}, rule={self.rule.name}, rank={self.rank})"
+
+
+Proof = Union[FactLeaf, RuleStep]
+Premise = Union[FactLeaf, RuleStep, AbsentCheck, ComparisonCheck]
+
+
+# --- why not -------------------------------------------------------------------------------------------------------
+
+WhyNotStatus = TypingLiteral["follows", "not_a_fact", "no_rule", "rules_fail", "cut_off", "see_above"]
+"""
+* `follows`    -- the goal does follow; `proof` proves it (an answer to a mistaken question, not an error).
+* `not_a_fact` -- an input predicate (declared `input`, or stated by facts and concluded by no rule): not among
+                  the facts.
+* `no_rule`    -- no rule concludes the goal (none for the predicate, or none whose head fits) and no fact states it.
+* `rules_fail` -- `attempts` gives, for every rule whose head fits the goal, why each way of trying it fails.
+* `cut_off`    -- not explored: the depth limit was reached.
+* `see_above`  -- the goal is already being explained further up (a cycle in the rules).
+"""
+
+FailureKind = TypingLiteral["missing", "present", "comparison", "head"]
+
+
+@dataclass(frozen=True, eq=False)
+class HeadMismatch:
+    """A rule whose head holds arithmetic: the body holds, but the head's value is not the goal's (or undefined)."""
+
+    computed: Optional[GroundAtom]
+    """The head the rule instance concludes, or None when its arithmetic is undefined (e.g. division by zero)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Failure:
+    """The first body condition that fails under one binding of a rule.
+
+    * `missing`    -- a positive atom: no instance of `detail.goal` follows; `detail` is a nested `WhyNot`.
+    * `present`    -- a negated atom: the atom does follow; `detail` is its proof.
+    * `comparison` -- a comparison is false (or undefined); `detail` is the `ComparisonCheck` with the values.
+    * `head`       -- the whole body holds but the head's arithmetic gives another atom; `detail` a `HeadMismatch`.
+    """
+
+    binding: BindingItems
+    condition_index: int
+    """The index of the failing item in the rule's body; -1 for `head`."""
+    condition: str
+    """The failing body item as written, e.g. `not q(X)` or `X < Y`; the head for `head`."""
+    kind: FailureKind
+    detail: Union["WhyNot", FactLeaf, RuleStep, ComparisonCheck, HeadMismatch]
+
+
+@dataclass(frozen=True, eq=False)
+class RuleAttempt:
+    """A rule whose head could conclude the goal, and every way it fails (at most `max_bindings` shown)."""
+
+    rule: RuleRef
+    head_binding: BindingItems
+    failures: tuple[Failure, ...]
+    omitted: int = 0
+    """How many further failing bindings exist but are not shown."""
+
+
+@dataclass(frozen=True, eq=False)
+class WhyNot:
+    """Why a goal (a ground atom, or a pattern with open arguments) does not follow."""
+
+    goal: AtomPattern
+    reading: Optional[str]
+    status: WhyNotStatus
+    attempts: tuple[RuleAttempt, ...] = ()
+    proof: Optional[Proof] = None
+    rules_for_predicate: int = 0
+    """How many rules conclude the goal's predicate (some may have a head that cannot fit the goal)."""
+    input_predicate: bool = False
+    """Whether the predicate is an input one (declared `input`, or stated by facts): then it is also no fact."""
+
+    def __repr__(self) -> str:
+        return f"WhyNot({self.goal.text}, {self.status})"
+
+
+Explanation = Union[FactLeaf, RuleStep, WhyNot]
+
+
+# --- walking ---------------------------------------------------------------------------------------------------------
+
+Node = Union[FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, WhyNot, RuleAttempt, Failure, HeadMismatch]
+
+
+def children(node: object) -> tuple[object, ...]:
+    """The nodes directly below `node`, in order."""
+    if isinstance(node, RuleStep):
+        return node.premises
+    if isinstance(node, WhyNot):
+        if node.proof is not None:
+            return (node.proof,)
+        return node.attempts
+    if isinstance(node, RuleAttempt):
+        return node.failures
+    if isinstance(node, Failure):
+        return (node.detail,)
+    return ()
+
+
+def walk(root: object) -> Iterator[object]:
+    """Every node reachable from `root`, each once, parents before children (depth first, no recursion)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(reversed(children(node)))

@@ -1,0 +1,324 @@
+"""Proofs: why a ground atom follows, as a well-founded tree of rule instances down to facts.
+
+Once per model, `Prover` computes the derivation *rank* of every atom by a semi-naive pass over the rules
+restricted to the model: base facts have rank 0; in round k every rule instance whose positive body atoms are
+already ranked, with at least one of rank k-1, concludes its head at rank k unless the head already has a rank.
+Negated atoms are read as "absent from the model" (the model is final, so no stratification is needed).  The
+instance that first concludes an atom is remembered; its positive premises all have strictly smaller rank, so a
+proof built from these instances is acyclic (cyclic data such as `edge(a, b). edge(b, a).` cannot make it loop)
+and of the smallest height the model allows.
+
+Proofs are built bottom-up with an explicit stack (a 10,000-step chain needs no recursion), and each atom's proof
+is one shared node (see `lexlog.kb.explanation`).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Iterable, Mapping, Optional, Sequence, Union
+
+from lexlog.grammar.printer import print_body_item, print_term
+from lexlog.grammar.tree import Atom, Comparison, Literal, Rule, Value
+from lexlog.kb.engines.base import Model, PredicateKey, Row
+from lexlog.kb.explanation import (
+    EMPTY_VOCABULARY,
+    FILE_FACT,
+    AbsentCheck,
+    AtomPattern,
+    BindingItems,
+    ComparisonCheck,
+    FactLeaf,
+    FactOrigin,
+    GroundAtom,
+    Premise,
+    Proof,
+    RuleRef,
+    RuleStep,
+    Vocabulary,
+    ground_atom,
+    rule_ref,
+)
+from lexlog.kb.matching import (
+    STEP_ATOM,
+    Binding,
+    ModelIndex,
+    RowIndex,
+    comparison_values,
+    first_match,
+    head_instance,
+    match_atom,
+    pattern_of,
+    plan_body,
+    row_sort_key,
+    solve,
+)
+
+FactsArgument = Union[Mapping[GroundAtom, FactOrigin], Iterable[GroundAtom], None]
+
+
+class NotDerivable(ValueError):
+    """The atom asked to be proved is not in the model."""
+
+
+class InconsistentModel(RuntimeError):
+    """The model and the rules disagree: an atom of the model no fact or rule instance yields, or the reverse."""
+
+
+def _facts_table(facts: FactsArgument) -> dict[GroundAtom, FactOrigin]:
+    if facts is None:
+        return {}
+    if isinstance(facts, Mapping):
+        return {ground_atom(atom): origin for atom, origin in facts.items()}  # type: ignore[misc]
+    return {ground_atom(atom): FILE_FACT for atom in facts}  # type: ignore[misc]
+
+
+def binding_items(binding: Mapping[str, Value]) -> BindingItems:
+    return tuple(sorted(binding.items()))
+
+
+class Prover:
+    """Proofs over one model: ranks computed once, proof nodes cached.
+
+    `rules` are the program's normalised rules, `facts` the base facts with their origins (a mapping from
+    `GroundAtom` to `FactOrigin`; a plain iterable of atoms means "from a file, place unknown").
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        model: Model,
+        facts: FactsArgument = None,
+        vocabulary: Optional[Vocabulary] = None,
+    ) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.model = model
+        self.facts = _facts_table(facts)
+        self.vocabulary = vocabulary or EMPTY_VOCABULARY
+        self.index = ModelIndex(model)
+        self._ranks: Optional[dict[tuple[PredicateKey, Row], int]] = None
+        self._how: dict[tuple[PredicateKey, Row], tuple[Rule, BindingItems]] = {}
+        self._proofs: dict[tuple[PredicateKey, Row], Proof] = {}
+        self._rule_refs: dict[int, RuleRef] = {}
+        self._rules_by_head: dict[PredicateKey, list[Rule]] = {}
+        for rule in self.rules:
+            self._rules_by_head.setdefault(rule.head.key, []).append(rule)
+
+    # --- wording -------------------------------------------------------------------------------------------
+
+    def rules_for(self, key: PredicateKey) -> Sequence[Rule]:
+        return self._rules_by_head.get(key, ())
+
+    def rule_ref(self, rule: Rule) -> RuleRef:
+        ref = self._rule_refs.get(id(rule))
+        if ref is None:
+            ref = rule_ref(rule, self.vocabulary)
+            self._rule_refs[id(rule)] = ref
+        return ref
+
+    def reading(self, atom: AtomPattern) -> Optional[str]:
+        return self.vocabulary.reading(atom)
+
+    def fact_predicates(self) -> set[PredicateKey]:
+        return {atom.key for atom in self.facts}
+
+    # --- ranks ---------------------------------------------------------------------------------------------
+
+    @property
+    def ranks(self) -> Mapping[tuple[PredicateKey, Row], int]:
+        """The derivation rank of every atom of the model that a fact or rule instance yields."""
+        if self._ranks is None:
+            self._compute_ranks()
+        assert self._ranks is not None
+        return self._ranks
+
+    def rank(self, atom: GroundAtom) -> Optional[int]:
+        return self.ranks.get((atom.key, atom.row))
+
+    def _compute_ranks(self) -> None:
+        ranks: dict[tuple[PredicateKey, Row], int] = {}
+        ranked = RowIndex()
+        delta: dict[PredicateKey, list[Row]] = {}
+        for atom in sorted(self.facts, key=lambda atom: (atom.key, row_sort_key(atom.row))):
+            if self.model.holds(atom.predicate, atom.row) and (atom.key, atom.row) not in ranks:
+                ranks[(atom.key, atom.row)] = 0
+                ranked.add(atom.key, atom.row)
+                delta.setdefault(atom.key, []).append(atom.row)
+
+        # for each rule, its positive body atoms and the plan that starts from each of them
+        positives: list[tuple[Rule, list[int]]] = []
+        for rule in self.rules:
+            indexes = [i for i, item in enumerate(rule.body) if isinstance(item, Literal) and not item.negated]
+            positives.append((rule, indexes))
+        plans: dict[tuple[int, int], tuple] = {}
+
+        def conclude(rule: Rule, binding: Binding, rank: int, new: dict[PredicateKey, list[Row]]) -> None:
+            row = head_instance(rule.head, binding)
+            if row is None:
+                return
+            key = rule.head.key
+            if (key, row) in ranks or not self.model.holds(rule.head.predicate, row):
+                return
+            ranks[(key, row)] = rank
+            self._how[(key, row)] = (rule, binding_items(binding))
+            new.setdefault(key, []).append(row)
+
+        # round 1 also fires the rules without positive body atoms (facts written as rules, `p :- not q.`)
+        new: dict[PredicateKey, list[Row]] = {}
+        for rule, indexes in positives:
+            if not indexes:
+                for binding in solve(plan_body(rule.body), {}, ranked, self.index):
+                    conclude(rule, binding, 1, new)
+        rank = 1
+        while delta or new:
+            delta_index = RowIndex()
+            for key, rows in delta.items():
+                for row in rows:
+                    delta_index.add(key, row)
+            for rule_number, (rule, indexes) in enumerate(positives):
+                for index in indexes:
+                    literal = rule.body[index]
+                    assert isinstance(literal, Literal)
+                    rows = delta.get(literal.atom.key)
+                    if not rows:
+                        continue
+                    steps = plans.get((rule_number, index))
+                    if steps is None:
+                        steps = plan_body(rule.body, (), first=index)
+                        plans[(rule_number, index)] = steps
+                    rest = steps[1:]
+                    assert steps[0].mode == STEP_ATOM
+                    for start in match_atom(literal.atom, {}, delta_index):
+                        for binding in solve(rest, start, ranked, self.index):
+                            conclude(rule, binding, rank, new)
+            for key, rows in new.items():
+                for row in rows:
+                    ranked.add(key, row)
+            delta = {key: sorted(rows, key=row_sort_key) for key, rows in new.items()}
+            new = {}
+            rank += 1
+        self._ranks = ranks
+
+    # --- proofs --------------------------------------------------------------------------------------------
+
+    def holds(self, atom: GroundAtom) -> bool:
+        return self.model.holds(atom.predicate, atom.row)
+
+    def prove(self, atom: Union[GroundAtom, Atom, tuple]) -> Proof:
+        """The proof of a ground atom of the model; raises `NotDerivable` if it is not in the model."""
+        goal = ground_atom(atom)
+        if not isinstance(goal, GroundAtom):
+            raise ValueError(f"only a ground atom can be proved, not {goal.text}")
+        if not self.holds(goal):
+            raise NotDerivable(f"{goal.text} does not follow")
+        ranks = self.ranks
+        root = (goal.key, goal.row)
+        if root not in ranks:
+            raise InconsistentModel(f"{goal.text} is in the model, but no fact or rule instance yields it")
+        # post-order over the chosen instances, with an explicit stack
+        stack: list[tuple[tuple[PredicateKey, Row], bool]] = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in self._proofs:
+                continue
+            premises = self._premise_atoms(node)
+            if not expanded:
+                stack.append((node, True))
+                for premise in premises:
+                    if premise not in self._proofs:
+                        stack.append((premise, False))
+                continue
+            self._proofs[node] = self._build(node)
+        return self._proofs[root]
+
+    def _premise_atoms(self, node: tuple[PredicateKey, Row]) -> list[tuple[PredicateKey, Row]]:
+        how = self._how.get(node)
+        if how is None or self._ranks.get(node) == 0:  # type: ignore[union-attr]
+            return []
+        rule, items = how
+        binding = dict(items)
+        premises = []
+        for item in rule.body:
+            if isinstance(item, Literal) and not item.negated:
+                row = tuple(pattern_of(item.atom, binding))
+                premises.append((item.atom.key, row))
+        return premises  # type: ignore[return-value]
+
+    def _build(self, node: tuple[PredicateKey, Row]) -> Proof:
+        (predicate, _arity), row = node
+        atom = GroundAtom(predicate, row)
+        reading = self.reading(atom)
+        if self.ranks[node] == 0:
+            return FactLeaf(atom, reading, self.facts[atom])
+        rule, items = self._how[node]
+        binding = dict(items)
+        premises: list[Premise] = []
+        for item in rule.body:
+            if isinstance(item, Literal):
+                if item.negated:
+                    pattern = AtomPattern(item.atom.predicate, pattern_of(item.atom, binding))
+                    if pattern.is_ground:
+                        pattern = GroundAtom(pattern.predicate, pattern.arguments)  # type: ignore[arg-type]
+                    premises.append(AbsentCheck(pattern, self.reading(pattern), print_body_item(item)))
+                else:
+                    premises.append(self._proofs[(item.atom.key, tuple(pattern_of(item.atom, binding)))])  # type: ignore[arg-type]
+            else:
+                premises.append(comparison_check(item, binding))
+        return RuleStep(atom, reading, self.rule_ref(rule), items, tuple(premises), self.ranks[node])
+
+    def proof_of_match(self, atom: Atom, binding: Mapping[str, Value]) -> Optional[Proof]:
+        """The proof of the first atom of the model that `atom` matches under `binding` (open variables free)."""
+        row = first_match(atom, binding, self.index)
+        if row is None:
+            return None
+        return self.prove(GroundAtom(atom.predicate, row))
+
+
+def comparison_check(comparison: Comparison, binding: Mapping[str, Value]) -> ComparisonCheck:
+    left, right, holds = comparison_values(comparison, binding)
+    return ComparisonCheck(
+        comparison.operator, print_term(comparison.left), print_term(comparison.right), left, right, holds
+    )
+
+
+# --- one prover per model ----------------------------------------------------------------------------------------
+
+_PROVERS: dict[int, tuple["weakref.ref[Model]", tuple[Rule, ...], int, int, Prover]] = {}
+
+
+def prover_for(
+    rules: Iterable[Rule],
+    model: Model,
+    facts: FactsArgument = None,
+    vocabulary: Optional[Vocabulary] = None,
+) -> Prover:
+    """The cached `Prover` of this model (a new one if the model, rules, facts or vocabulary object changed)."""
+    rules = tuple(rules)
+    entry = _PROVERS.get(id(model))
+    if entry is not None:
+        reference, cached_rules, facts_id, vocabulary_id, prover = entry
+        if (
+            reference() is model
+            and len(cached_rules) == len(rules)
+            and all(a is b or a == b for a, b in zip(cached_rules, rules))
+            and facts_id == id(facts)
+            and vocabulary_id == id(vocabulary)
+        ):
+            return prover
+    prover = Prover(rules, model, facts, vocabulary)
+    key = id(model)
+    _PROVERS[key] = (weakref.ref(model, lambda _ref, key=key: _PROVERS.pop(key, None)), rules, id(facts), id(vocabulary), prover)
+    return prover
+
+
+def prove(
+    atom: Union[GroundAtom, Atom, tuple],
+    rules: Iterable[Rule],
+    model: Model,
+    facts: FactsArgument = None,
+    vocabulary: Optional[Vocabulary] = None,
+) -> Proof:
+    """The proof that `atom` follows: a `FactLeaf` or a `RuleStep` (see `lexlog.kb.explanation`).
+
+    Raises `NotDerivable` if the atom is not in the model.  Ranks and proofs are cached per model.
+    """
+    return prover_for(rules, model, facts, vocabulary).prove(atom)
