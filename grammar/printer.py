@@ -122,7 +122,8 @@ def _annotated(annotations: Annotations, text: str) -> str:
 def print_citation(citation: Citation) -> str:
     if citation.pin is None:
         return citation.authority
-    pin = citation.pin if _PIN.fullmatch(citation.pin) else print_string(citation.pin)
+    bare = _PIN.fullmatch(citation.pin) and citation.pin == " ".join(citation.pin.split())
+    pin = citation.pin if bare else print_string(citation.pin)
     return f"{citation.authority} at {pin}"
 
 

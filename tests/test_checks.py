@@ -1,0 +1,184 @@
+"""Every check code, with its message, location and hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lexlog.kb import check_files, check_source
+from lexlog.kb.diagnostics import Diagnostic
+
+AUTHORITIES = 'authority backe = "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)".\n'
+
+
+def findings(text: str, code: str | None = None) -> list[Diagnostic]:
+    report = check_source(text, "case.dl")
+    return [d for d in report.diagnostics if code is None or d.code == code]
+
+
+def one(text: str, code: str) -> Diagnostic:
+    found = findings(text, code)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_clean_program_has_no_findings() -> None:
+    text = AUTHORITIES + "input e(A, B).\n@cite backe at 648\np(X, Y) :- e(X, Y), not e(Y, X), X != Y.\ne(a, b).\n"
+    assert findings(text) == []
+
+
+def test_head_variable_not_bound_by_the_body_is_unbound_variable() -> None:
+    found = one("q(a).\np(X) :- q(Y).", "unbound_variable")
+    assert found.message == "'X' in the head is not bound by a positive atom of the body"
+    assert (found.span.line, found.span.column) == (2, 3)
+    assert found.hint == "add a positive condition that binds X, such as a fact about it"
+
+
+def test_negated_variable_not_bound_is_unbound_variable() -> None:
+    found = one("person(a).\nbanned(a, b).\nok(X) :- person(X), not banned(X, Y).", "unbound_variable")
+    assert found.message == "'Y' in 'not banned(...)' is not bound by a positive atom of the body"
+    assert found.span.column == 35
+
+
+def test_comparison_variable_not_bound_is_unbound_variable_with_did_you_mean() -> None:
+    found = one("n(1).\nbig(Number) :- n(Number), Numbr > 3.", "unbound_variable")
+    assert found.message == "'Numbr' in the comparison is not bound by a positive atom of the body"
+    assert found.hint == "did you mean Number?"
+
+
+def test_comparisons_never_bind() -> None:
+    found = findings("n(1).\np(Y) :- n(X), Y = X + 1.", "unbound_variable")
+    assert [d.message for d in found] == [
+        "'Y' in the head is not bound by a positive atom of the body",
+        "'Y' in the comparison is not bound by a positive atom of the body",
+    ]
+
+
+def test_arithmetic_arguments_do_not_bind() -> None:
+    found = findings("fib(0, 0).\nfib(1, 1).\nfib(N, A + B) :- fib(N - 1, A), fib(N - 2, B).", "unbound_variable")
+    assert {d.message for d in found} == {
+        "'N' in the head is not bound by a positive atom of the body",
+        "'N' in arithmetic is not bound by a positive atom of the body",
+    }
+
+
+def test_anonymous_variable_in_a_head() -> None:
+    found = one("ok(a).\nok(_) :- ok(_).", "anonymous_in_head")
+    assert found.message == "the anonymous variable '_' cannot stand in a head: it would conclude every value"
+
+
+def test_unsafe_query_and_constraint() -> None:
+    assert one("p(a).\n?- p(X), not q(Y).\nq(b).", "unbound_variable").span.line == 2
+    assert one("p(a).\nconstraint c :- p(X), X < Z.", "unbound_variable").span.line == 2
+
+
+def test_arity_mismatch_names_the_first_use() -> None:
+    found = one("fib(0, 0, 2).\nfib(1, 1).", "arity_mismatch")
+    assert found.message == "'fib' has 2 arguments here but 3 arguments where it is used at case.dl:1:1"
+    assert found.span.line == 2
+
+
+def test_arity_mismatch_against_a_declaration() -> None:
+    found = one("input order(O, D).\norder(o1).", "arity_mismatch")
+    assert "where it is declared at case.dl:1:1" in found.message
+
+
+def test_cyclic_negation_names_the_cycle() -> None:
+    found = one("move(a, b).\nwin(X) :- move(X, Y), not win(Y).", "cyclic_negation")
+    assert found.message == "'win' depends on its own negation: win -> not win"
+    assert found.span.column == 23
+
+
+def test_cyclic_negation_through_two_predicates() -> None:
+    found = one("base(a).\na(X) :- base(X), not b(X).\nb(X) :- base(X), a(X).", "cyclic_negation")
+    assert found.message == "'a' depends on its own negation: a -> not b -> a"
+
+
+def test_undefined_predicate_suggests_the_close_name() -> None:
+    found = one("order(o1).\nfails_step_one(O) :- order(O).\nappealable(O) :- fails_step_on(O).", "undefined_predicate")
+    assert found.message == "'fails_step_on' is used but never defined: no facts, no rules, no declaration"
+    assert found.hint == "did you mean fails_step_one?"
+
+
+def test_declared_input_without_facts_is_defined() -> None:
+    assert findings("input order(O).\nopen(O) :- order(O).", "undefined_predicate") == []
+
+
+def test_rule_for_an_input_predicate() -> None:
+    found = one("input order(O).\nthing(a).\norder(X) :- thing(X).", "rule_for_input")
+    assert "declared input at case.dl:1:1" in found.message
+
+
+def test_unknown_authority_suggests_the_registered_one() -> None:
+    found = one(AUTHORITIES + "q(a).\n@cite bakce at 648\np(X) :- q(X).", "unknown_authority")
+    assert found.message == "no authority named 'bakce'"
+    assert found.hint == "did you mean backe?"
+    assert (found.span.column, found.span.end_column) == (7, 12)
+
+
+def test_duplicate_label() -> None:
+    text = AUTHORITIES + "q(a).\n@label r\n@cite backe\np(X) :- q(X).\n@label r\n@cite backe\ns(X) :- q(X)."
+    found = one(text, "duplicate_label")
+    assert found.message == "the label 'r' is already used at case.dl:3:8"
+
+
+def test_duplicate_authority_and_declaration() -> None:
+    assert one(AUTHORITIES + 'authority backe = "Other v. Other".', "duplicate_authority")
+    assert one("input p(A).\ninput p(B).\np(a).", "duplicate_declaration")
+
+
+def test_reading_with_an_unknown_placeholder() -> None:
+    found = one('input order(Order) "the order {Ordr}".\norder(a).', "bad_reading")
+    assert found.hint == "did you mean {Order}?"
+
+
+def test_uncited_rule_is_a_warning_in_a_file_that_uses_authorities() -> None:
+    found = one(AUTHORITIES + "q(a).\np(X) :- q(X).", "uncited_rule")
+    assert found.severity == "warning"
+    assert findings("q(a).\np(X) :- q(X).", "uncited_rule") == []
+
+
+def test_declared_predicate_never_used_is_a_warning() -> None:
+    found = one("input unused(A).\np(a).", "unused_predicate")
+    assert found.severity == "warning"
+
+
+def test_all_findings_are_reported_not_just_the_first() -> None:
+    text = "p(X) :- q(Y).\nq(a, b).\nq(a).\nr(X) :- s(X).\nw(X) :- q(X), not w(X)."
+    codes = {d.code for d in findings(text)}
+    assert {"unbound_variable", "arity_mismatch", "undefined_predicate", "cyclic_negation"} <= codes
+
+
+def test_missing_and_cyclic_includes(tmp_path: Path) -> None:
+    (tmp_path / "a.dl").write_text('include "b.dl".\np(a).\n')
+    (tmp_path / "b.dl").write_text('include "a.dl".\ninclude "nowhere.dl".\n')
+    report = check_files([str(tmp_path / "a.dl")])
+    codes = sorted(d.code for d in report.diagnostics)
+    assert codes == ["cyclic_include", "missing_include"]
+    cyclic = next(d for d in report.diagnostics if d.code == "cyclic_include")
+    assert cyclic.message.startswith("include cycle: ") and cyclic.message.count("a.dl") == 2
+
+
+def test_unknown_library_suggests_a_bundled_one(tmp_path: Path) -> None:
+    (tmp_path / "case.dl").write_text("include <fifth_circuit>.\n")
+    report = check_files([str(tmp_path / "case.dl")])
+    (found,) = report.diagnostics
+    assert found.code == "missing_include"
+    assert found.hint == "did you mean <fifth_circuit_qi>?"
+
+
+def test_syntax_errors_become_located_diagnostics_with_a_caret(tmp_path: Path) -> None:
+    (tmp_path / "bad.dl").write_text("p(a).\nq(X) :- p(X)\nr(b).\n")
+    report = check_files([str(tmp_path / "bad.dl")])
+    (found,) = report.errors
+    assert found.code == "syntax_error"
+    rendered = report.render()
+    assert "bad.dl:2:13: error[syntax_error]: missing '.' at the end of this statement" in rendered
+    assert " 2 | q(X) :- p(X)\n   |             ^" in rendered
+
+
+def test_the_bundled_library_checks_clean_without_uncited_rules() -> None:
+    from lexlog.kb import bundled_library_files
+
+    report = check_files(bundled_library_files())
+    assert report.errors == ()
+    assert [d for d in report.diagnostics if d.code == "uncited_rule"] == []
