@@ -1,0 +1,41 @@
+"""Shared test configuration: hypothesis profiles and the `engine` fixture.
+
+Hypothesis profiles: `ci` (the default: modest, keeps the suite quick on two cores) and `long` (many more examples,
+no deadline).  Choose with `LEXLOG_PROFILE=long pytest` or `pytest --hypothesis-profile=long`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Test helpers (strategies.py, reference_fixpoint.py) import as top-level modules however pytest imports tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("LEXLOG_PROFILE", "ci"))
+
+ENGINE_NAMES = ("clingo", "pydatalog")
+
+
+@pytest.fixture(params=ENGINE_NAMES)
+def engine(request):
+    """Each evaluation backend in turn."""
+    from lexlog.kb.engines import get_engine
+
+    return get_engine(request.param)
