@@ -72,8 +72,26 @@ def _facts_table(facts: FactsArgument) -> dict[GroundAtom, FactOrigin]:
     return {ground_atom(atom): FILE_FACT for atom in facts}  # type: ignore[misc]
 
 
-def binding_items(binding: Mapping[str, Value]) -> BindingItems:
-    return tuple(sorted(binding.items()))
+def variable_order(rule: Rule) -> dict[str, int]:
+    """Each variable's place of first occurrence in the rule (head first, then the body)."""
+    from lexlog.grammar.tree import term_variables
+
+    order: dict[str, int] = {}
+    terms = list(rule.head.arguments)
+    for item in rule.body:
+        terms.extend(item.atom.arguments if isinstance(item, Literal) else (item.left, item.right))
+    for term in terms:
+        for variable in term_variables(term):
+            order.setdefault(variable.name, len(order))
+    return order
+
+
+def binding_items(binding: Mapping[str, Value], rule: Optional[Rule] = None) -> BindingItems:
+    """The binding as pairs: in the order the variables first occur in `rule`, else sorted by name."""
+    if rule is None:
+        return tuple(sorted(binding.items()))
+    order = variable_order(rule)
+    return tuple(sorted(binding.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
 
 
 class Prover:
@@ -159,7 +177,7 @@ class Prover:
             if (key, row) in ranks or not self.model.holds(rule.head.predicate, row):
                 return
             ranks[(key, row)] = rank
-            self._how[(key, row)] = (rule, binding_items(binding))
+            self._how[(key, row)] = (rule, binding_items(binding, rule))
             new.setdefault(key, []).append(row)
 
         # round 1 also fires the rules without positive body atoms (facts written as rules, `p :- not q.`)

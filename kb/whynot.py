@@ -125,7 +125,7 @@ class WhyNotBuilder:
                 return
             step = steps[number]
             item = step.item
-            items = binding_items(binding)
+            items = binding_items(binding, rule)
             condition = print_body_item(item)
             if step.mode == STEP_ATOM:
                 assert isinstance(item, Literal)
@@ -159,9 +159,9 @@ class WhyNotBuilder:
             if len(failures) < self.max_bindings:
                 computed = None if row is None else GroundAtom(rule.head.predicate, row)
                 failures.append(
-                    Failure(binding_items(binding), -1, print_atom(rule.head), "head", HeadMismatch(computed))
+                    Failure(binding_items(binding, rule), -1, print_atom(rule.head), "head", HeadMismatch(computed))
                 )
-        return RuleAttempt(prover.rule_ref(rule), binding_items(start), tuple(failures), count - len(failures))
+        return RuleAttempt(prover.rule_ref(rule), binding_items(start, rule), tuple(failures), count - len(failures))
 
 
 def why_not(

@@ -1,0 +1,129 @@
+"""What every renderer shares: one-line text, bindings, citations, and the words for each why-not status."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from lexlog.grammar.printer import print_value
+from lexlog.grammar.tree import Value
+from lexlog.kb.explanation import (
+    AbsentCheck,
+    BindingItems,
+    ComparisonCheck,
+    FactLeaf,
+    FactOrigin,
+    RuleRef,
+    RuleStep,
+    WhyNot,
+    location,
+)
+
+
+def oneline(text: str) -> str:
+    """Text on one line: control characters (newline, tab, ...) shown as escapes, everything else kept."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif not char.isprintable() and char != " ":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+_INTERNAL = re.compile(r"_[GT][0-9]+")
+
+
+def is_internal(name: str) -> bool:
+    """A variable made by normalisation (`_G1` for `_`, `_T1` for moved arithmetic): not shown in prose."""
+    return _INTERNAL.fullmatch(name) is not None
+
+
+def binding_text(binding: BindingItems, internal: bool = False) -> str:
+    """`O = zapata_order, N = -3` (values as lexlog source); normalisation's own variables left out by default."""
+    return ", ".join(
+        f"{name} = {print_value(value)}" for name, value in binding if internal or not is_internal(name)
+    )
+
+
+def citations_text(rule: RuleRef) -> str:
+    """The rule's citations, pin cites inserted, separated by `; `; empty when it cites nothing."""
+    return "; ".join(citation.text for citation in rule.citations)
+
+
+def rule_title(rule: RuleRef) -> str:
+    """`rule appeal_no_step_one (doctrine.dl:12)`, or `the rule at doctrine.dl:12`, or the rule's text."""
+    where = location(rule.span)
+    if rule.label is not None:
+        return f"rule {rule.label}" + (f" ({where})" if where else "")
+    if where:
+        return f"the rule at {where}"
+    return f"the rule {rule.text}"
+
+
+def origin_text(origin: FactOrigin) -> str:
+    return origin.description
+
+
+STATUS_WORDS = {
+    "follows": "it does follow",
+    "not_a_fact": "it is not among the facts",
+    "no_rule": "no rule concludes it",
+    "rules_fail": "every rule that could conclude it fails",
+    "cut_off": "not explored further (depth limit)",
+    "see_above": "already being explained above (the rules are recursive)",
+}
+
+
+def status_text(node: WhyNot) -> str:
+    """The status in words, with the detail a reader needs (how many rules there are, input predicates)."""
+    text = STATUS_WORDS[node.status]
+    if node.status == "no_rule":
+        predicate = f"{node.goal.predicate}/{len(node.goal.arguments)}"
+        if node.rules_for_predicate:
+            plural = "rule concludes" if node.rules_for_predicate == 1 else "rules conclude"
+            text += f" ({node.rules_for_predicate} {plural} {predicate}, none with a head that fits)"
+        text += ", and no fact states it"
+    elif node.status == "rules_fail" and node.input_predicate:
+        text = "it is not among the facts, and " + text
+    return text
+
+
+def subject(atom_text: str, reading: Optional[str]) -> str:
+    return oneline(reading) if reading else atom_text
+
+
+def comparison_words(check: ComparisonCheck) -> str:
+    return oneline(check.text)
+
+
+def is_shared_kind(node: object) -> bool:
+    """Nodes worth showing once and referring back to when repeated."""
+    return isinstance(node, (RuleStep, WhyNot)) or isinstance(node, FactLeaf)
+
+
+def value_text(value: Optional[Value]) -> str:
+    return "undefined" if value is None else oneline(print_value(value))
+
+
+__all__ = [
+    "AbsentCheck",
+    "STATUS_WORDS",
+    "binding_text",
+    "citations_text",
+    "comparison_words",
+    "oneline",
+    "origin_text",
+    "rule_title",
+    "status_text",
+    "subject",
+    "value_text",
+]

@@ -1,0 +1,365 @@
+"""Explanations as JSON, schema `lexlog.explanation/1` (documented field by field in docs/explanations.md).
+
+The document is flat: every node has an id, and nodes refer to each other by id, so a proof that shares
+sub-proofs is written once per node and a 10,000-step proof needs no deep nesting.
+
+    {"schema": "lexlog.explanation/1", "kind": "proof" | "why_not", "root": "n0", "nodes": {"n0": {...}, ...}}
+
+`SCHEMA` is the JSON Schema (draft 2020-12) of the document; `to_document` builds the document as Python data,
+`render_json` serialises it.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from typing import Any, Optional
+
+from lexlog.grammar.tree import Span
+from lexlog.kb.explanation import (
+    AbsentCheck,
+    AtomPattern,
+    BindingItems,
+    ComparisonCheck,
+    Explanation,
+    FactLeaf,
+    Failure,
+    HeadMismatch,
+    RuleAttempt,
+    RuleRef,
+    RuleStep,
+    WhyNot,
+)
+
+SCHEMA_ID = "lexlog.explanation/1"
+
+
+def _span(span: Optional[Span]) -> Optional[dict[str, Any]]:
+    if span is None:
+        return None
+    return {
+        "file": span.file,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def _atom(atom: AtomPattern) -> dict[str, Any]:
+    return {"predicate": atom.predicate, "arguments": list(atom.arguments), "text": atom.text}
+
+
+def _binding(binding: BindingItems) -> dict[str, Any]:
+    return {name: value for name, value in binding}
+
+
+def _rule(rule: RuleRef) -> dict[str, Any]:
+    return {
+        "label": rule.label,
+        "text": rule.text,
+        "span": _span(rule.span),
+        "citations": [
+            {
+                "authority": citation.authority,
+                "pin": citation.pin,
+                "citation": citation.citation,
+                "pinned": citation.pinned,
+                "text": citation.text,
+            }
+            for citation in rule.citations
+        ],
+    }
+
+
+def to_document(explanation: Explanation) -> dict[str, Any]:
+    """The JSON document (as Python data) of a proof or a why-not answer."""
+    ids: dict[int, str] = {}
+    order: list[object] = []
+
+    def node_id(node: object) -> str:
+        key = id(node)
+        if key not in ids:
+            ids[key] = f"n{len(ids)}"
+            order.append(node)
+        return ids[key]
+
+    node_id(explanation)
+    nodes: dict[str, Any] = {}
+    position = 0
+    while position < len(order):
+        node = order[position]
+        position += 1
+        nodes[ids[id(node)]] = _node(node, node_id)
+    kind = "why_not" if isinstance(explanation, WhyNot) else "proof"
+    return {"schema": SCHEMA_ID, "kind": kind, "root": ids[id(explanation)], "nodes": nodes}
+
+
+def _node(node: object, node_id) -> dict[str, Any]:
+    if isinstance(node, FactLeaf):
+        return {
+            "type": "fact",
+            "atom": _atom(node.atom),
+            "reading": node.reading,
+            "origin": {"kind": node.origin.kind, "span": _span(node.origin.span)},
+        }
+    if isinstance(node, RuleStep):
+        return {
+            "type": "rule",
+            "atom": _atom(node.atom),
+            "reading": node.reading,
+            "rank": node.rank,
+            "rule": _rule(node.rule),
+            "binding": _binding(node.binding),
+            "premises": [node_id(premise) for premise in node.premises],
+        }
+    if isinstance(node, AbsentCheck):
+        return {"type": "absent", "atom": _atom(node.atom), "reading": node.reading, "condition": node.condition}
+    if isinstance(node, ComparisonCheck):
+        return {
+            "type": "comparison",
+            "operator": node.operator,
+            "left": {"source": node.left, "value": node.left_value},
+            "right": {"source": node.right, "value": node.right_value},
+            "holds": node.holds,
+            "text": node.text,
+        }
+    if isinstance(node, HeadMismatch):
+        return {"type": "head_mismatch", "computed": None if node.computed is None else _atom(node.computed)}
+    if isinstance(node, WhyNot):
+        return {
+            "type": "why_not",
+            "goal": _atom(node.goal),
+            "reading": node.reading,
+            "status": node.status,
+            "proof": None if node.proof is None else node_id(node.proof),
+            "rules_for_predicate": node.rules_for_predicate,
+            "input_predicate": node.input_predicate,
+            "attempts": [_attempt(attempt, node_id) for attempt in node.attempts],
+        }
+    raise TypeError(f"cannot render {node!r}")  # pragma: no cover
+
+
+def _attempt(attempt: RuleAttempt, node_id) -> dict[str, Any]:
+    return {
+        "rule": _rule(attempt.rule),
+        "head_binding": _binding(attempt.head_binding),
+        "failures": [_failure(failure, node_id) for failure in attempt.failures],
+        "omitted": attempt.omitted,
+    }
+
+
+def _failure(failure: Failure, node_id) -> dict[str, Any]:
+    return {
+        "binding": _binding(failure.binding),
+        "condition_index": failure.condition_index,
+        "condition": failure.condition,
+        "kind": failure.kind,
+        "detail": node_id(failure.detail),
+    }
+
+
+def render_json(explanation: Explanation, indent: Optional[int] = 2) -> str:
+    """The JSON text of `to_document(explanation)` (UTF-8 characters kept, not escaped)."""
+    return _json.dumps(to_document(explanation), indent=indent, ensure_ascii=False) + "\n"
+
+
+render = render_json
+
+# --- the schema ------------------------------------------------------------------------------------------------
+
+_VALUE = {"type": ["string", "integer"]}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_SPAN = {
+    "oneOf": [
+        {"type": "null"},
+        {
+            "type": "object",
+            "required": ["file", "line", "column", "end_line", "end_column"],
+            "additionalProperties": False,
+            "properties": {
+                "file": {"type": "string"},
+                "line": {"type": "integer"},
+                "column": {"type": "integer"},
+                "end_line": {"type": "integer"},
+                "end_column": {"type": "integer"},
+            },
+        },
+    ]
+}
+_ATOM = {
+    "type": "object",
+    "required": ["predicate", "arguments", "text"],
+    "additionalProperties": False,
+    "properties": {
+        "predicate": {"type": "string"},
+        "arguments": {"type": "array", "items": {"type": ["string", "integer", "null"]}},
+        "text": {"type": "string"},
+    },
+}
+_GROUND_ATOM = {**_ATOM, "properties": {**_ATOM["properties"], "arguments": {"type": "array", "items": _VALUE}}}
+_BINDING = {"type": "object", "additionalProperties": _VALUE}
+_ID = {"type": "string", "pattern": "^n[0-9]+$"}
+_RULE = {
+    "type": "object",
+    "required": ["label", "text", "span", "citations"],
+    "additionalProperties": False,
+    "properties": {
+        "label": _NULLABLE_STRING,
+        "text": {"type": "string"},
+        "span": _SPAN,
+        "citations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["authority", "pin", "citation", "pinned", "text"],
+                "additionalProperties": False,
+                "properties": {
+                    "authority": {"type": "string"},
+                    "pin": _NULLABLE_STRING,
+                    "citation": _NULLABLE_STRING,
+                    "pinned": _NULLABLE_STRING,
+                    "text": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def _object(type_name: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["type", *properties],
+        "additionalProperties": False,
+        "properties": {"type": {"const": type_name}, **properties},
+    }
+
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://lexlog.invalid/schema/explanation-1.json",
+    "title": SCHEMA_ID,
+    "type": "object",
+    "required": ["schema", "kind", "root", "nodes"],
+    "additionalProperties": False,
+    "properties": {
+        "schema": {"const": SCHEMA_ID},
+        "kind": {"enum": ["proof", "why_not"]},
+        "root": _ID,
+        "nodes": {
+            "type": "object",
+            "propertyNames": {"pattern": "^n[0-9]+$"},
+            "additionalProperties": {
+                "oneOf": [
+                    _object(
+                        "fact",
+                        {
+                            "atom": _GROUND_ATOM,
+                            "reading": _NULLABLE_STRING,
+                            "origin": {
+                                "type": "object",
+                                "required": ["kind", "span"],
+                                "additionalProperties": False,
+                                "properties": {"kind": {"enum": ["file", "asserted", "supposed"]}, "span": _SPAN},
+                            },
+                        },
+                    ),
+                    _object(
+                        "rule",
+                        {
+                            "atom": _GROUND_ATOM,
+                            "reading": _NULLABLE_STRING,
+                            "rank": {"type": "integer", "minimum": 1},
+                            "rule": _RULE,
+                            "binding": _BINDING,
+                            "premises": {"type": "array", "items": _ID},
+                        },
+                    ),
+                    _object("absent", {"atom": _ATOM, "reading": _NULLABLE_STRING, "condition": {"type": "string"}}),
+                    _object(
+                        "comparison",
+                        {
+                            "operator": {"enum": ["=", "!=", "<", "<=", ">", ">="]},
+                            "left": {
+                                "type": "object",
+                                "required": ["source", "value"],
+                                "additionalProperties": False,
+                                "properties": {"source": {"type": "string"}, "value": {"type": ["string", "integer", "null"]}},
+                            },
+                            "right": {
+                                "type": "object",
+                                "required": ["source", "value"],
+                                "additionalProperties": False,
+                                "properties": {"source": {"type": "string"}, "value": {"type": ["string", "integer", "null"]}},
+                            },
+                            "holds": {"type": "boolean"},
+                            "text": {"type": "string"},
+                        },
+                    ),
+                    _object("head_mismatch", {"computed": {"oneOf": [{"type": "null"}, _GROUND_ATOM]}}),
+                    _object(
+                        "why_not",
+                        {
+                            "goal": _ATOM,
+                            "reading": _NULLABLE_STRING,
+                            "status": {"enum": ["follows", "not_a_fact", "no_rule", "rules_fail", "cut_off", "see_above"]},
+                            "proof": {"oneOf": [{"type": "null"}, _ID]},
+                            "rules_for_predicate": {"type": "integer", "minimum": 0},
+                            "input_predicate": {"type": "boolean"},
+                            "attempts": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["rule", "head_binding", "failures", "omitted"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "rule": _RULE,
+                                        "head_binding": _BINDING,
+                                        "omitted": {"type": "integer", "minimum": 0},
+                                        "failures": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "required": ["binding", "condition_index", "condition", "kind", "detail"],
+                                                "additionalProperties": False,
+                                                "properties": {
+                                                    "binding": _BINDING,
+                                                    "condition_index": {"type": "integer", "minimum": -1},
+                                                    "condition": {"type": "string"},
+                                                    "kind": {"enum": ["missing", "present", "comparison", "head"]},
+                                                    "detail": _ID,
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    ),
+                ]
+            },
+        },
+    },
+}
+
+
+def check_references(document: dict[str, Any]) -> list[str]:
+    """What the schema cannot say: every id referred to names a node. Returns the problems found (none: [])."""
+    problems = []
+    nodes = document.get("nodes", {})
+    referred = [document.get("root")]
+    for node in nodes.values():
+        if node.get("type") == "rule":
+            referred.extend(node["premises"])
+        elif node.get("type") == "why_not":
+            if node["proof"] is not None:
+                referred.append(node["proof"])
+            for attempt in node["attempts"]:
+                referred.extend(failure["detail"] for failure in attempt["failures"])
+    for reference in referred:
+        if reference not in nodes:
+            problems.append(f"no node {reference!r}")
+    return problems
+
+
+__all__ = ["SCHEMA", "SCHEMA_ID", "check_references", "render_json", "to_document"]

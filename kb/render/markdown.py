@@ -1,0 +1,224 @@
+"""Explanations as Markdown prose a lawyer can paste into a memo, with nested reasons as nested bullets.
+
+    The order zapata_order is immediately appealable because the order zapata_order lets discovery proceed
+    against melson and it does not follow that the order zapata_order explicitly finds that the pleadings,
+    taken as true, overcome qualified immunity (Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012)).
+
+    - The order zapata_order lets discovery proceed against melson (fact, case.dl:3).
+    - ...
+
+Sentences use the predicates' English readings (`{Name}` filled in); an atom without a reading appears as code.
+Citations are the full citations with the pin cite inserted.  User text is escaped so that it cannot turn into
+Markdown markup; a proof of any depth renders (no recursion).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from lexlog.kb.explanation import (
+    AbsentCheck,
+    ComparisonCheck,
+    Explanation,
+    FactLeaf,
+    Failure,
+    HeadMismatch,
+    RuleAttempt,
+    RuleRef,
+    RuleStep,
+    WhyNot,
+    location,
+)
+from lexlog.kb.render._common import binding_text, oneline, status_text
+
+_SPECIAL = re.compile(r"([\\`\[\]<>#|!])")
+
+
+def escape(text: str) -> str:
+    """Prose safe in Markdown: markup characters escaped, `*` and `_` only where they could mark emphasis.
+
+    A `*` after a space (`at *3`) cannot close emphasis, and the others are escaped, so it stays literal; an
+    underscore inside a word (`zapata_order`) never marks emphasis in CommonMark and is kept as is.
+    """
+    text = _SPECIAL.sub(r"\\\1", oneline(text))
+    out = []
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if char == "*" and not (before == " " and not after.isspace()):
+            out.append("\\*")
+        elif char == "_" and not (before.isalnum() and after.isalnum()):
+            out.append("\\_")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def code(text: str) -> str:
+    """An inline code span holding `text` (fence longer than any run of backticks inside)."""
+    text = oneline(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _capitalise(text: str) -> str:
+    if text and text[0].islower():
+        return text[0].upper() + text[1:]
+    return text
+
+
+def _subject(atom_text: str, reading: Optional[str]) -> str:
+    """What an atom says: its reading, else the atom as code followed by 'holds'."""
+    return escape(reading) if reading else f"{code(atom_text)} holds"
+
+
+def _absent_phrase(node: AbsentCheck) -> str:
+    if node.reading:
+        return f"it does not follow that {escape(node.reading)}"
+    return f"{code(node.atom.text)} does not follow"
+
+
+def _premise_phrase(premise: object) -> str:
+    if isinstance(premise, (RuleStep, FactLeaf)):
+        return _subject(premise.atom.text, premise.reading)
+    if isinstance(premise, AbsentCheck):
+        return _absent_phrase(premise)
+    if isinstance(premise, ComparisonCheck):
+        return f"{code(premise.text)}"
+    raise TypeError(premise)  # pragma: no cover
+
+
+def _join(phrases: list[str]) -> str:
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
+def _authority(rule: RuleRef) -> str:
+    """` (Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012); ...)`, or ` (rule label)`, or ''."""
+    if rule.citations:
+        return " (" + "; ".join(escape(citation.text) for citation in rule.citations) + ")"
+    if rule.label is not None:
+        return f" (rule {escape(rule.label)})"
+    return ""
+
+
+def _fact_note(node: FactLeaf) -> str:
+    origin = node.origin
+    if origin.kind == "asserted":
+        return "asserted in the session"
+    if origin.kind == "supposed":
+        return "supposed, for the sake of argument"
+    where = location(origin.span)
+    return f"fact, {escape(where)}" if where else "fact"
+
+
+def _proof_sentence(node: object) -> tuple[str, list[object]]:
+    """A proof node's sentence and the nodes to explain beneath it."""
+    if isinstance(node, FactLeaf):
+        return f"{_capitalise(_subject(node.atom.text, node.reading))} ({_fact_note(node)}).", []
+    if isinstance(node, RuleStep):
+        reasons = _join([_premise_phrase(premise) for premise in node.premises])
+        because = f" because {reasons}" if reasons else ""
+        sentence = f"{_capitalise(_subject(node.atom.text, node.reading))}{because}{_authority(node.rule)}."
+        below = [premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf))]
+        return sentence, below
+    if isinstance(node, AbsentCheck):
+        return _capitalise(_absent_phrase(node)) + ".", []
+    if isinstance(node, ComparisonCheck):
+        return f"{code(node.text)} {'holds' if node.holds else 'does not hold'}.", []
+    raise TypeError(node)  # pragma: no cover
+
+
+def _does_not_follow(node: WhyNot) -> str:
+    if node.reading:
+        return f"it does not follow that {escape(node.reading)}"
+    return f"{code(node.goal.text)} does not follow"
+
+
+def _why_not_sentence(node: WhyNot) -> tuple[str, list[object]]:
+    if node.status == "follows":
+        assert node.proof is not None
+        return f"{_capitalise(_subject(node.goal.text, node.reading))}: it does follow.", [node.proof]
+    text = f"{_capitalise(_does_not_follow(node))}: {escape(status_text(node))}"
+    return text + ("." if node.status != "rules_fail" else ":"), list(node.attempts)
+
+
+def _attempt_sentence(node: RuleAttempt) -> tuple[str, list[object]]:
+    name = f"rule {escape(node.rule.label)}" if node.rule.label else "the rule " + code(node.rule.text)
+    cites = "; ".join(escape(citation.text) for citation in node.rule.citations)
+    sentence = f"Under {name}" + (f" ({cites})" if cites else "") + ":"
+    below: list[object] = list(node.failures)
+    if node.omitted:
+        below.append(f"And {node.omitted} more way(s) of applying it, each failing.")
+    return sentence, below
+
+
+def _failure_sentence(node: Failure) -> tuple[str, list[object]]:
+    shown = binding_text(node.binding)
+    lead = f"With {escape(shown)}, " if shown else ""
+    detail = node.detail
+    if node.kind == "head":
+        assert isinstance(detail, HeadMismatch)
+        result = "is undefined" if detail.computed is None else f"gives {code(detail.computed.text)}"
+        return f"{lead}every condition holds, but the conclusion {code(node.condition)} {result}.", []
+    condition = f"the condition {code(node.condition)} fails"
+    if node.kind == "comparison":
+        assert isinstance(detail, ComparisonCheck)
+        verdict = "is undefined" if detail.left_value is None or detail.right_value is None else "is false"
+        return _capitalise(f"{lead}{condition}: {code(detail.text)} {verdict}."), []
+    if node.kind == "present":
+        assert isinstance(detail, (FactLeaf, RuleStep))
+        sentence, _below = _proof_sentence(detail)
+        return _capitalise(f"{lead}{condition}, because:"), [detail]
+    assert isinstance(detail, WhyNot)
+    if detail.status in ("rules_fail",):
+        return _capitalise(f"{lead}{condition}: {_does_not_follow(detail)}, because:"), list(detail.attempts)
+    if detail.status == "follows":  # pragma: no cover - a failed atom does not follow
+        return _capitalise(f"{lead}{condition}."), [detail]
+    return _capitalise(f"{lead}{condition}: {_does_not_follow(detail)}; {escape(status_text(detail))}."), []
+
+
+def render_markdown(explanation: Explanation) -> str:
+    """A proof or a `WhyNot` as Markdown: a paragraph for the conclusion, nested bullets for the reasons."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    stack: list[tuple[int, object]] = [(-1, explanation)]
+    while stack:
+        depth, node = stack.pop()
+        below: list[object] = []
+        if isinstance(node, str):
+            sentence = node
+        elif isinstance(node, (RuleStep, WhyNot)) and id(node) in seen:
+            if isinstance(node, RuleStep):
+                sentence = f"{_capitalise(_subject(node.atom.text, node.reading))} (as shown above)."
+            else:
+                sentence = f"{_capitalise(_does_not_follow(node))} (as explained above)."
+        else:
+            if isinstance(node, (RuleStep, WhyNot)):
+                seen.add(id(node))
+            if isinstance(node, (FactLeaf, RuleStep, AbsentCheck, ComparisonCheck)):
+                sentence, below = _proof_sentence(node)
+            elif isinstance(node, WhyNot):
+                sentence, below = _why_not_sentence(node)
+            elif isinstance(node, RuleAttempt):
+                sentence, below = _attempt_sentence(node)
+            elif isinstance(node, Failure):
+                sentence, below = _failure_sentence(node)
+            else:  # pragma: no cover
+                raise TypeError(f"cannot render {node!r}")
+        if depth < 0:
+            lines.append(sentence)
+            if below:
+                lines.append("")
+        else:
+            lines.append("  " * depth + "- " + sentence)
+        for item in reversed(below):
+            stack.append((depth + 1, item))
+    return "\n".join(lines) + "\n"
+
+
+render = render_markdown
