@@ -228,12 +228,19 @@ class ClingoEngine:
         found: list[Optional[Model]] = []
 
         def on_model(model: clingo.Model) -> None:
+            values: dict[clingo.Symbol, Value] = {}  # argument symbols repeat a lot: convert each once
+            reverse = translator.reverse
             for symbol in model.symbols(atoms=True):
-                predicate = translator.reverse.get(symbol.name)
+                predicate = reverse.get(symbol.name)
                 if predicate is None:  # an auxiliary predicate
                     continue
-                row = tuple(from_symbol(argument) for argument in symbol.arguments)
-                relations.setdefault((predicate, len(row)), set()).add(row)
+                row = []
+                for argument in symbol.arguments:
+                    value = values.get(argument)
+                    if value is None:
+                        value = values[argument] = from_symbol(argument)
+                    row.append(value)
+                relations.setdefault((predicate, len(row)), set()).add(tuple(row))
             found.append(None)
 
         result = control.solve(on_model=on_model)
