@@ -303,6 +303,15 @@ def comparison_check(comparison: Comparison, binding: Mapping[str, Value]) -> Co
 _PROVERS: dict[int, tuple["weakref.ref[Model]", tuple[Rule, ...], int, int, Prover]] = {}
 
 
+def _forget(key: int):
+    def forget(_reference: object, provers: dict = _PROVERS) -> None:
+        entry = provers.get(key)
+        if entry is not None and entry[0]() is None:
+            del provers[key]
+
+    return forget
+
+
 def prover_for(
     rules: Iterable[Rule],
     model: Model,
@@ -324,7 +333,7 @@ def prover_for(
             return prover
     prover = Prover(rules, model, facts, vocabulary)
     key = id(model)
-    _PROVERS[key] = (weakref.ref(model, lambda _ref, key=key: _PROVERS.pop(key, None)), rules, id(facts), id(vocabulary), prover)
+    _PROVERS[key] = (weakref.ref(model, _forget(key)), rules, id(facts), id(vocabulary), prover)
     return prover
 
 

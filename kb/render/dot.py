@@ -36,7 +36,12 @@ _COLOURS = {
 
 
 def quote(text: str) -> str:
-    """A DOT quoted string: `\\` and `"` escaped, line breaks as `\\n` (centred lines), other text kept."""
+    """A DOT quoted string: `\\` and `"` escaped, line breaks as `\\n` (centred lines), other text kept.
+
+    Graphviz's lexer knows one escape, `\\"`; a backslash anywhere else is an ordinary character that the label
+    escapes then read (`\\\\` is a backslash).  A text ending in a backslash gets a space after it, or the closing
+    quote would read as escaped.
+    """
     out = ['"']
     for char in text:
         if char == "\\":
@@ -51,6 +56,8 @@ def quote(text: str) -> str:
             out.append(f"\\\\u{ord(char):04x}")
         else:
             out.append(char)
+    if text.endswith("\\"):
+        out.append(" ")  # DOT reads `\\"` as an escaped quote: a final backslash must not meet the closing quote
     out.append('"')
     return "".join(out)
 
