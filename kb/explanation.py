@@ -30,6 +30,7 @@ from lexlog.grammar.tree import (
     Rule,
     Span,
     Value,
+    Variable,
 )
 
 PredicateKey = tuple[str, int]
@@ -40,12 +41,20 @@ BindingItems = tuple[tuple[str, Value], ...]
 # --- atoms -------------------------------------------------------------------------------------------------------
 
 
+_INTERNAL_VARIABLE = re.compile(r"_[GT][0-9]+")
+
+
 @dataclass(frozen=True)
 class AtomPattern:
-    """A predicate applied to values; `None` stands for an open argument ("any value")."""
+    """A predicate applied to values; `None` stands for an open argument ("any value").
+
+    `variables`, when given, names the variable at each open position (None at bound positions and for an
+    anonymous one): open positions with the same name must take the same value, so `b(X, X)` is not `b(_, _)`.
+    """
 
     predicate: str
     arguments: tuple[Optional[Value], ...] = ()
+    variables: tuple[Optional[str], ...] = ()
 
     @property
     def key(self) -> PredicateKey:
@@ -55,18 +64,40 @@ class AtomPattern:
     def is_ground(self) -> bool:
         return all(argument is not None for argument in self.arguments)
 
+    def variable(self, position: int) -> Optional[str]:
+        if position < len(self.variables) and self.arguments[position] is None:
+            return self.variables[position]
+        return None
+
     @property
     def text(self) -> str:
-        """The atom as lexlog source: `p(a, "two words", -3)`, `_` for an open argument, `p` for arity zero."""
+        """The atom as lexlog source: `p(a, "two words", -3)`, an open argument as its variable or `_`."""
         if not self.arguments:
             return self.predicate
-        shown = ("_" if argument is None else print_value(argument) for argument in self.arguments)
+        shown = []
+        for position, argument in enumerate(self.arguments):
+            if argument is None:
+                name = self.variable(position)
+                shown.append("_" if name is None or _INTERNAL_VARIABLE.fullmatch(name) else name)
+            else:
+                shown.append(print_value(argument))
         return f"{self.predicate}({', '.join(shown)})"
 
     def matches(self, row: tuple[Value, ...]) -> bool:
-        return len(row) == len(self.arguments) and all(
-            want is None or (want == got and type(want) is type(got)) for want, got in zip(self.arguments, row)
-        )
+        """Whether a row is an instance of the pattern (bound values equal, same-named open positions equal)."""
+        if len(row) != len(self.arguments):
+            return False
+        seen: dict[str, Value] = {}
+        for position, (want, got) in enumerate(zip(self.arguments, row)):
+            if want is None:
+                name = self.variable(position)
+                if name is not None:
+                    if name in seen and not (seen[name] == got and type(seen[name]) is type(got)):
+                        return False
+                    seen.setdefault(name, got)
+            elif not (want == got and type(want) is type(got)):
+                return False
+        return True
 
     def __str__(self) -> str:
         return self.text
@@ -77,6 +108,7 @@ class GroundAtom(AtomPattern):
     """An atom whose every argument is a value."""
 
     arguments: tuple[Value, ...] = ()
+    variables: tuple[Optional[str], ...] = ()
 
     @property
     def row(self) -> tuple[Value, ...]:
@@ -84,10 +116,10 @@ class GroundAtom(AtomPattern):
 
 
 def ground_atom(atom: Union[GroundAtom, AtomPattern, Atom, tuple]) -> AtomPattern:
-    """A `GroundAtom` (or `AtomPattern` if open) from a ground tree `Atom`, a pattern, or `(predicate, row)`.
+    """A `GroundAtom` (or `AtomPattern` if open) from a tree `Atom`, a pattern, or `(predicate, row)`.
 
-    A tree atom with variables becomes a pattern whose variable positions are open (repeated variables are not
-    tied together: use a pattern only for "any value" questions).
+    A tree atom's variables become open positions named by the variable (`_` is anonymous); any other term
+    (arithmetic) is open and anonymous.
     """
     if isinstance(atom, AtomPattern):
         if type(atom) is AtomPattern and atom.is_ground:
@@ -95,11 +127,26 @@ def ground_atom(atom: Union[GroundAtom, AtomPattern, Atom, tuple]) -> AtomPatter
         return atom
     if isinstance(atom, Atom):
         arguments = tuple(argument.value if isinstance(argument, Constant) else None for argument in atom.arguments)
-        pattern = AtomPattern(atom.predicate, arguments)
-        return ground_atom(pattern)
+        names = tuple(
+            argument.name if isinstance(argument, Variable) and not argument.is_anonymous else None
+            for argument in atom.arguments
+        )
+        return ground_atom(make_pattern(atom.predicate, arguments, names))
     if isinstance(atom, tuple) and len(atom) == 2 and isinstance(atom[0], str):
         return ground_atom(AtomPattern(atom[0], tuple(atom[1])))
     raise TypeError(f"not an atom: {atom!r}")
+
+
+def make_pattern(
+    predicate: str, arguments: tuple[Optional[Value], ...], variables: tuple[Optional[str], ...] = ()
+) -> AtomPattern:
+    """A `GroundAtom` when every argument is given, else an `AtomPattern` naming its open positions."""
+    if all(argument is not None for argument in arguments):
+        return GroundAtom(predicate, arguments)  # type: ignore[arg-type]
+    names = tuple(None if argument is not None else name for argument, name in zip(arguments, variables or (None,) * len(arguments)))
+    if all(name is None for name in names):
+        names = ()
+    return AtomPattern(predicate, arguments, names)
 
 
 # --- where facts come from ---------------------------------------------------------------------------------------
@@ -330,8 +377,14 @@ class ComparisonCheck:
 
     @property
     def text(self) -> str:
-        """The comparison with values, `3 < 5`; an undefined side reads `undefined`."""
-        return f"{_value_text(self.left_value)} {self.operator} {_value_text(self.right_value)}"
+        """The comparison with values, `3 < 5`; an undefined side is shown as written (`A / 0`)."""
+        left = self.left if self.left_value is None else print_value(self.left_value)
+        right = self.right if self.right_value is None else print_value(self.right_value)
+        return f"{left} {self.operator} {right}"
+
+    @property
+    def undefined(self) -> bool:
+        return self.left_value is None or self.right_value is None
 
     @property
     def source(self) -> str:
@@ -340,10 +393,6 @@ class ComparisonCheck:
 
     def __repr__(self) -> str:
         return f"ComparisonCheck({self.text}, holds={self.holds})"
-
-
-def _value_text(value: Optional[Value]) -> str:
-    return "undefined" if value is None else print_value(value)
 
 
 @dataclass(frozen=True, eq=False)

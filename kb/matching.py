@@ -292,10 +292,18 @@ def evaluate_side(term: Term, binding: Mapping[str, Value]) -> Optional[Value]:
     return arithmetic.evaluate(term, binding)
 
 
+def _value_or_none(term: Term, binding: Mapping[str, Value]) -> Optional[Value]:
+    try:
+        return arithmetic.evaluate(term, binding)
+    except arithmetic.UnboundVariable:
+        return None
+
+
 def comparison_values(comparison: Comparison, binding: Mapping[str, Value]) -> tuple[Optional[Value], Optional[Value], bool]:
-    """Both sides' values (None when undefined) and whether the comparison holds."""
-    left = arithmetic.evaluate(comparison.left, binding)
-    right = arithmetic.evaluate(comparison.right, binding)
+    """Both sides' values (None when undefined, or unbound: the target of a failed assignment) and whether the
+    comparison holds."""
+    left = _value_or_none(comparison.left, binding)
+    right = _value_or_none(comparison.right, binding)
     holds = left is not None and right is not None and arithmetic.compare(comparison.operator, left, right)
     return left, right, holds
 

@@ -36,6 +36,7 @@ from lexlog.kb.explanation import (
     RuleStep,
     Vocabulary,
     ground_atom,
+    make_pattern,
     rule_ref,
 )
 from lexlog.kb.matching import (
@@ -273,9 +274,7 @@ class Prover:
         for item in rule.body:
             if isinstance(item, Literal):
                 if item.negated:
-                    pattern = AtomPattern(item.atom.predicate, pattern_of(item.atom, binding))
-                    if pattern.is_ground:
-                        pattern = GroundAtom(pattern.predicate, pattern.arguments)  # type: ignore[arg-type]
+                    pattern = atom_pattern(item.atom, binding)
                     premises.append(AbsentCheck(pattern, self.reading(pattern), print_body_item(item)))
                 else:
                     premises.append(self._proofs[(item.atom.key, tuple(pattern_of(item.atom, binding)))])  # type: ignore[arg-type]
@@ -289,6 +288,14 @@ class Prover:
         if row is None:
             return None
         return self.prove(GroundAtom(atom.predicate, row))
+
+
+def atom_pattern(atom: Atom, binding: Mapping[str, Value]) -> AtomPattern:
+    """A body atom under a binding: a `GroundAtom`, or a pattern whose open positions keep their variable names."""
+    from lexlog.grammar.tree import Variable
+
+    names = tuple(argument.name if isinstance(argument, Variable) else None for argument in atom.arguments)
+    return make_pattern(atom.predicate, pattern_of(atom, binding), names)
 
 
 def comparison_check(comparison: Comparison, binding: Mapping[str, Value]) -> ComparisonCheck:

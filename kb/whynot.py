@@ -44,14 +44,20 @@ from lexlog.kb.matching import (
     STEP_FILTER,
     STEP_NEGATION,
     Binding,
-    fits,
     head_instance,
-    pattern_of,
     plan_body,
     solve,
     unify_head,
 )
-from lexlog.kb.proofs import FactsArgument, InconsistentModel, Prover, binding_items, comparison_check, prover_for
+from lexlog.kb.proofs import (
+    FactsArgument,
+    InconsistentModel,
+    Prover,
+    atom_pattern,
+    binding_items,
+    comparison_check,
+    prover_for,
+)
 
 DEFAULT_DEPTH = 2
 DEFAULT_MAX_BINDINGS = 5
@@ -76,7 +82,8 @@ class WhyNotBuilder:
     def _first_row(self, goal: AtomPattern):
         bound = [(position, value) for position, value in enumerate(goal.arguments) if value is not None]
         for row in self.prover.index.match(goal.key, bound):
-            return row
+            if goal.matches(row):
+                return row
         return None
 
     def _explain(self, goal: AtomPattern, depth: int, path: tuple[AtomPattern, ...]) -> WhyNot:
@@ -129,7 +136,7 @@ class WhyNotBuilder:
             condition = print_body_item(item)
             if step.mode == STEP_ATOM:
                 assert isinstance(item, Literal)
-                pattern = ground_atom(AtomPattern(item.atom.predicate, pattern_of(item.atom, binding)))
+                pattern = atom_pattern(item.atom, binding)
                 detail = self._explain(pattern, depth - 1, path)
                 failures.append(Failure(items, step.index, condition, "missing", detail))
             elif step.mode == STEP_NEGATION:
@@ -150,7 +157,7 @@ class WhyNotBuilder:
 
         for binding in solve(steps, start, prover.index, prover.index, on_fail):
             row = head_instance(rule.head, binding)
-            if row is not None and fits(row, goal.arguments):
+            if row is not None and goal.matches(row):
                 raise InconsistentModel(
                     f"the rule {print_atom(rule.head)} :- ... concludes {goal.text} under {dict(binding)}, "
                     "but the model lacks it"

@@ -46,7 +46,8 @@ def _span(span: Optional[Span]) -> Optional[dict[str, Any]]:
 
 
 def _atom(atom: AtomPattern) -> dict[str, Any]:
-    return {"predicate": atom.predicate, "arguments": list(atom.arguments), "text": atom.text}
+    variables = [atom.variable(position) for position in range(len(atom.arguments))]
+    return {"predicate": atom.predicate, "arguments": list(atom.arguments), "variables": variables, "text": atom.text}
 
 
 def _binding(binding: BindingItems) -> dict[str, Any]:
@@ -188,11 +189,12 @@ _SPAN = {
 }
 _ATOM = {
     "type": "object",
-    "required": ["predicate", "arguments", "text"],
+    "required": ["predicate", "arguments", "variables", "text"],
     "additionalProperties": False,
     "properties": {
         "predicate": {"type": "string"},
         "arguments": {"type": "array", "items": {"type": ["string", "integer", "null"]}},
+        "variables": {"type": "array", "items": {"type": ["string", "null"]}},
         "text": {"type": "string"},
     },
 }

@@ -168,7 +168,7 @@ def _failure_sentence(node: Failure) -> tuple[str, list[object]]:
     condition = f"the condition {code(node.condition)} fails"
     if node.kind == "comparison":
         assert isinstance(detail, ComparisonCheck)
-        verdict = "is undefined" if detail.left_value is None or detail.right_value is None else "is false"
+        verdict = "is undefined" if detail.undefined else "is false"
         return _capitalise(f"{lead}{condition}: {code(detail.text)} {verdict}."), []
     if node.kind == "present":
         assert isinstance(detail, (FactLeaf, RuleStep))

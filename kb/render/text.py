@@ -111,7 +111,7 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
             line(w.style("ok", "not provable: absent from the model"), 2 if bullet else 1)
         elif isinstance(node, ComparisonCheck):
             verdict = w.style("ok", "holds") if node.holds else w.style("fail", "is false")
-            if node.left_value is None or node.right_value is None:
+            if node.undefined:
                 verdict = w.style("fail", "is undefined")
             line(f"{bullet}{oneline(node.text)} {verdict} ({oneline(node.source)})")
         elif isinstance(node, WhyNot):
