@@ -1,0 +1,284 @@
+"""Renderers: every construct renders in every format; citations and pins appear; JSON validates against the
+documented schema; DOT is well formed (checked by a small reader of the DOT grammar: graphviz is not needed)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given, strategies as st
+
+from lexlog.grammar import parse_atom
+from lexlog.kb.explanation import ASSERTED, SUPPOSED, GroundAtom, WhyNot, walk
+from lexlog.kb.render import RENDERERS, SCHEMA, SCHEMA_ID, render
+from lexlog.kb.render.dot import quote
+from lexlog.kb.render.json import check_references
+from lexlog.kb.render.markdown import escape
+from lexlog.kb.whynot import explain_absence
+from test_proofs import DERIVED, build, programs
+
+SINK = r'''
+authority backe = "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)".
+authority westbrook = "Westbrook v. Dallas County, No. 3:15-CV-2497-L, 2016 WL 1060253 (N.D. Tex. Mar. 16, 2016)".
+input discovery_order(Order, Defendant) "the order {Order} lets discovery proceed against {Defendant}".
+input finds(Order) "the order {Order} explicitly finds that the pleadings, taken as true, overcome qualified immunity".
+output appealable(Order) "the order {Order} is immediately appealable".
+derived titled(Case, Title) "the case {Case} is titled {Title}".
+
+discovery_order(zapata_order, melson).
+discovery_order(westbrook_order, dallas).
+finds(westbrook_order).
+caption(zapata_order, "Zapata v. \"Melson\"\nsecond line café ✓ \\").
+n(-3). n(4).
+stay_in_force.
+
+@label no_step_one
+@cite backe at 648, westbrook at *3
+appealable(O) :- discovery_order(O, D), not finds(O).
+
+titled(C, T) :- caption(C, T).
+bigger(X, Y) :- n(X), n(Y), X < Y.
+next(X, X + 1) :- n(X).
+halt :- stay_in_force, not appealable(nobody).
+path(X, Y) :- edge(X, Y).
+path(X, Y) :- edge(X, Z), path(Z, Y).
+edge(a, b). edge(b, a).
+'''
+
+SUPPOSED_FACT = GroundAtom("n", (10,))
+ASSERTED_FACT = GroundAtom("edge", ("b", "c"))
+
+
+@pytest.fixture(scope="module")
+def sink():
+    return build(SINK, {SUPPOSED_FACT: SUPPOSED, ASSERTED_FACT: ASSERTED})
+
+
+def explanations(built):
+    """One of everything: proofs of each construct, why-nots of each status."""
+    prove = built.prover.prove
+    out = {
+        "rule_with_citations": prove(parse_atom("appealable(zapata_order)")),
+        "string_value": prove(parse_atom('titled(zapata_order, "Zapata v. \\"Melson\\"\\nsecond line café ✓ \\\\")')),
+        "comparison_negative_ints": prove(parse_atom("bigger(-3, 4)")),
+        "head_arithmetic": prove(parse_atom("next(-3, -2)")),
+        "zero_arity": prove(parse_atom("halt")),
+        "supposed_fact": prove(parse_atom("n(10)")),
+        "asserted_fact": prove(parse_atom("edge(b, c)")),
+        "cyclic": prove(parse_atom("path(a, a)")),
+    }
+    why = lambda text, depth=2: explain_absence(built.prover, parse_atom(text), depth)  # noqa: E731
+    out.update(
+        {
+            "why_negation": why("appealable(westbrook_order)"),
+            "why_missing_input": why("appealable(nobody)"),
+            "why_input": why("finds(zapata_order)"),
+            "why_no_rule": why("unheard_of(1)"),
+            "why_comparison": why("bigger(4, -3)"),
+            "why_head": why("next(4, 7)"),
+            "why_cut_off": why("path(a, z)", 0),
+            "why_recursive": why("path(a, z)", 5),
+            "why_follows": why("appealable(zapata_order)"),
+        }
+    )
+    return out
+
+
+def test_every_construct_renders_in_every_format(sink):
+    for name, explanation in explanations(sink).items():
+        for format in RENDERERS:
+            text = render(explanation, format)
+            assert text.endswith("\n") and len(text) > 10, (name, format)
+        assert "\x1b[" in render(explanation, "text", colour=True)
+        assert "\x1b[" not in render(explanation, "text")
+
+
+def test_statuses_are_the_ones_asked_for(sink):
+    things = explanations(sink)
+    statuses = {name: thing.status for name, thing in things.items() if isinstance(thing, WhyNot)}
+    assert statuses["why_input"] == "not_a_fact" and statuses["why_no_rule"] == "no_rule"
+    assert statuses["why_follows"] == "follows" and statuses["why_negation"] == "rules_fail"
+    assert "cut_off" in {n.status for n in walk(things["why_cut_off"]) if isinstance(n, WhyNot)}
+    assert "see_above" in {n.status for n in walk(things["why_recursive"]) if isinstance(n, WhyNot)}
+
+
+PINNED_BACKE = "Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012)"
+PINNED_WESTBROOK = "2016 WL 1060253, at *3 (N.D. Tex. Mar. 16, 2016)"
+
+
+def test_text_shows_tree_readings_citations_and_origins(sink):
+    things = explanations(sink)
+    text = render(things["rule_with_citations"], "text")
+    assert text.splitlines()[0] == "appealable(zapata_order): the order zapata_order is immediately appealable"
+    assert PINNED_BACKE in text and PINNED_WESTBROOK in text
+    assert "by rule no_step_one (case.dl:" in text
+    assert "  - discovery_order(zapata_order, melson): the order zapata_order lets discovery proceed against melson" in text
+    assert "fact at case.dl:9" in text
+    assert "not provable: absent from the model" in text
+    assert "supposed (what-if)" in render(things["supposed_fact"], "text")
+    assert "asserted in the session" in render(things["asserted_fact"], "text")
+    assert "-3 < 4 holds (X < Y)" in render(things["comparison_negative_ints"], "text")
+    assert "4 < -3 is false" in render(things["why_comparison"], "text")
+    assert "is next(4, 5)" in render(things["why_head"], "text")
+    assert "not explored further" in render(things["why_cut_off"], "text")
+    assert "no rule concludes it" in render(things["why_no_rule"], "text")
+    assert "it is not among the facts" in render(things["why_input"], "text")
+    # a string with a newline stays on its line
+    string = render(things["string_value"], "text")
+    assert '\\nsecond line café ✓' in string and all(not line.startswith("second") for line in string.splitlines())
+
+
+def test_markdown_is_memo_prose_with_pin_cites(sink):
+    things = explanations(sink)
+    memo = render(things["rule_with_citations"], "markdown")
+    first = memo.splitlines()[0]
+    assert first.startswith("The order zapata_order is immediately appealable because the order zapata_order lets")
+    assert "it does not follow that the order zapata_order explicitly finds that the pleadings, taken as true," in first
+    assert first.endswith(f"({PINNED_BACKE}; Westbrook v. Dallas County, No. 3:15-CV-2497-L, {PINNED_WESTBROOK}).")
+    assert "\n- The order zapata_order lets discovery proceed against melson (fact, case.dl:9)." in memo
+    why = render(things["why_negation"], "markdown")
+    assert why.startswith("It does not follow that the order westbrook_order is immediately appealable")
+    assert "  - With O = westbrook_order, the condition `not finds(O)` fails, because:" in why
+    assert "    - The order westbrook_order explicitly finds" in why
+    nested = render(things["why_missing_input"], "markdown")
+    assert "the condition `discovery_order(O, D)` fails: it does not follow that the order nobody lets discovery " \
+           "proceed against any Defendant; it is not among the facts." in nested
+
+
+def test_markdown_escaping_keeps_markup_out():
+    assert escape("zapata_order") == "zapata_order"
+    # a `*` after a space can only open emphasis; every `*` that could close it is escaped
+    assert escape("_lead and *bold* [link](x) <b> `code`") == "\\_lead and *bold\\* \\[link\\](x) \\<b\\> \\`code\\`"
+    assert escape("2016 WL 1060253, at *3 (N.D. Tex.)") == "2016 WL 1060253, at *3 (N.D. Tex.)"
+    assert escape("two\nlines") == "two\\\\nlines"  # a literal backslash-n once rendered
+
+
+def test_json_document_validates_and_keeps_values(sink):
+    jsonschema = pytest.importorskip("jsonschema")
+    for name, explanation in explanations(sink).items():
+        document = json.loads(render(explanation, "json"))
+        jsonschema.validate(document, SCHEMA)
+        assert document["schema"] == SCHEMA_ID == "lexlog.explanation/1"
+        assert check_references(document) == [], name
+        assert document["kind"] == ("why_not" if isinstance(explanation, WhyNot) else "proof")
+    things = explanations(sink)
+    document = json.loads(render(things["rule_with_citations"], "json"))
+    root = document["nodes"][document["root"]]
+    assert root["type"] == "rule" and root["rule"]["label"] == "no_step_one"
+    assert [c["pinned"] for c in root["rule"]["citations"]][0] == PINNED_BACKE
+    assert root["rule"]["citations"][1]["pin"] == "*3"
+    assert root["binding"] == {"O": "zapata_order", "D": "melson"}
+    kinds = [document["nodes"][i]["type"] for i in root["premises"]]
+    assert kinds == ["fact", "absent"]
+    ints = json.loads(render(things["comparison_negative_ints"], "json"))
+    assert ints["nodes"][ints["root"]]["atom"]["arguments"] == [-3, 4]
+    string = json.loads(render(things["string_value"], "json"))
+    assert string["nodes"][string["root"]]["atom"]["arguments"][1] == 'Zapata v. "Melson"\nsecond line café ✓ \\'
+    origins = {json.loads(render(things[k], "json"))["nodes"]["n0"]["origin"]["kind"] for k in ("supposed_fact", "asserted_fact")}
+    assert origins == {"supposed", "asserted"}
+
+
+def test_json_of_a_shared_subproof_names_it_once():
+    built = build("a(1).\np(X) :- a(X).\nq(X) :- p(X), p(X).\n")
+    document = json.loads(render(built.prover.prove(("q", (1,))), "json"))
+    root = document["nodes"][document["root"]]
+    assert root["premises"][0] == root["premises"][1] and len(document["nodes"]) == 3
+
+
+# --- a reader of the DOT language, enough to check our output ----------------------------------------------------
+
+_TOKEN = re.compile(r'\s*(?:(->)|([{}\[\];,=])|("(?:\\"|\\(?!")|[^"\\])*")|([A-Za-z_][A-Za-z0-9_]*|-?[0-9.]+))', re.S)
+
+
+def dot_tokens(text: str) -> list[str]:
+    tokens, position = [], 0
+    text = text.rstrip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        assert match, f"DOT syntax error at {text[position:position + 40]!r}"
+        tokens.append(match.group(match.lastindex))
+        position = match.end()
+    return tokens
+
+
+def parse_dot(text: str) -> tuple[set[str], list[tuple[str, str]], dict[str, str]]:
+    """(nodes, edges, labels); asserts the statements follow the DOT grammar we use."""
+    tokens = dot_tokens(text)
+    assert tokens[0] == "digraph" and tokens[2] == "{" and tokens[-1] == "}"
+    assert tokens.count("{") == 1 and tokens.count("}") == 1
+    nodes, edges, labels = set(), [], {}
+    i = 3
+    while i < len(tokens) - 1:
+        first = tokens[i]
+        if first in ("graph", "node", "edge") or first.startswith('"'):
+            if i + 1 < len(tokens) and tokens[i + 1] == "->":
+                target = tokens[i + 2]
+                assert first.startswith('"') and target.startswith('"')
+                edges.append((first, target))
+                i += 3
+            else:
+                i += 1
+                if tokens[i] == "[":
+                    i += 1
+                    while tokens[i] != "]":
+                        name, equals, value = tokens[i], tokens[i + 1], tokens[i + 2]
+                        assert re.fullmatch(r"[A-Za-z_]+", name) and equals == "=", tokens[i : i + 3]
+                        if name == "label":
+                            labels[first] = value
+                        i += 3
+                        if tokens[i] == ",":
+                            i += 1
+                    i += 1
+                if first.startswith('"'):
+                    nodes.add(first)
+            assert tokens[i] == ";", tokens[i - 3 : i + 1]
+            i += 1
+        else:
+            raise AssertionError(f"unexpected DOT token {first!r}")
+    return nodes, edges, labels
+
+
+def test_dot_output_is_well_formed(sink):
+    for name, explanation in explanations(sink).items():
+        nodes, edges, labels = parse_dot(render(explanation, "dot"))
+        assert nodes and all(a in nodes and b in nodes for a, b in edges), name
+        assert set(labels) == nodes
+    dot = render(explanations(sink)["rule_with_citations"], "dot")
+    assert PINNED_BACKE in dot and "at *3" in dot
+    string_dot = render(explanations(sink)["string_value"], "dot")
+    assert '\\"Melson\\"' in string_dot and "café ✓" in string_dot
+
+
+@pytest.mark.parametrize("text", ['say "hi"', "back\\slash", "ends with \\", "two\nlines", "tab\there", "\\\"", ""])
+def test_dot_quoting_survives_any_text(text):
+    source = f"digraph {quote('x')} {{ {quote('n')} [label={quote(text)}]; }}"
+    nodes, _edges, _labels = parse_dot(source)
+    assert nodes == {'"n"'}
+
+
+def test_a_ten_thousand_step_proof_renders_in_every_format():
+    n = 10_000
+    built = build("\n".join(f"e({i}, {i + 1})." for i in range(n)) + "\nr(0).\nr(Y) :- r(X), e(X, Y).\n")
+    proof = built.prover.prove(("r", (n,)))
+    for format in RENDERERS:
+        assert f"r({n})" in render(proof, format)
+
+
+@given(programs(), st.data())
+def test_generated_explanations_render_everywhere(text, data):
+    built = build(text)
+    atoms = list(built.model.atoms())
+    chosen = []
+    if atoms:
+        predicate, row = data.draw(st.sampled_from(atoms))
+        chosen.append(built.prover.prove((predicate, row)))
+    predicate, arity = data.draw(st.sampled_from(DERIVED))
+    row = tuple(data.draw(st.sampled_from([1, 2, "k"])) for _ in range(arity))
+    chosen.append(explain_absence(built.prover, (predicate, row), data.draw(st.integers(0, 2))))
+    for explanation in chosen:
+        document = json.loads(render(explanation, "json"))
+        assert check_references(document) == []
+        parse_dot(render(explanation, "dot"))
+        render(explanation, "markdown")
+        render(explanation, "text", colour=True)
