@@ -32,6 +32,9 @@ from lexlog.kb.explanation import (
 )
 from lexlog.kb.render._common import binding_text, oneline, status_text
 
+MAX_NESTING = 40
+"""Bullets nest at most this deep; deeper reasons stay at that level, marked `(level N)`."""
+
 _SPECIAL = re.compile(r"([\\`\[\]<>#|!])")
 
 
@@ -215,7 +218,10 @@ def render_markdown(explanation: Explanation) -> str:
             if below:
                 lines.append("")
         else:
-            lines.append("  " * depth + "- " + sentence)
+            if depth <= MAX_NESTING:
+                lines.append("  " * depth + "- " + sentence)
+            else:  # deeper reasons stay at the last nesting level, numbered
+                lines.append("  " * MAX_NESTING + f"- (level {depth}) " + sentence)
         for item in reversed(below):
             stack.append((depth + 1, item))
     return "\n".join(lines) + "\n"

@@ -29,6 +29,14 @@ from lexlog.kb.explanation import (
 from lexlog.kb.render._common import binding_text, citations_text, oneline, rule_title, status_text
 
 INDENT = "  "
+MAX_INDENT = 40
+"""Deeper levels are not indented further (a 10,000-step proof would be mostly spaces): they carry `[level N]`."""
+
+
+def _pad(depth: int) -> str:
+    if depth <= MAX_INDENT:
+        return INDENT * depth
+    return INDENT * MAX_INDENT + f"[level {depth}] "
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -75,7 +83,7 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
     while stack:
         entry = stack.pop()
         if entry[0] == "line":
-            lines.append(INDENT * entry[1] + entry[2])
+            lines.append(_pad(entry[1]) + entry[2])
             continue
         _kind, depth, node, bullet = entry
         out: list[tuple] = []  # items in output order
