@@ -42,6 +42,12 @@ BindingItems = tuple[tuple[str, Value], ...]
 
 
 _INTERNAL_VARIABLE = re.compile(r"_[GT][0-9]+")
+_ANONYMOUS = re.compile(r"(?<![A-Za-z0-9_])_G[0-9]+(?![A-Za-z0-9_])")
+
+
+def source_text(text: str) -> str:
+    """Source text of a normalised body item with the renamed anonymous variables (`_G1`) written `_` again."""
+    return _ANONYMOUS.sub("_", text)
 
 
 @dataclass(frozen=True)

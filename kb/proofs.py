@@ -21,6 +21,7 @@ from lexlog.grammar.printer import print_body_item, print_term
 from lexlog.grammar.tree import Atom, Comparison, Literal, Rule, Value
 from lexlog.kb.engines.base import Model, PredicateKey, Row
 from lexlog.kb.explanation import (
+    source_text,
     EMPTY_VOCABULARY,
     FILE_FACT,
     AbsentCheck,
@@ -275,7 +276,7 @@ class Prover:
             if isinstance(item, Literal):
                 if item.negated:
                     pattern = atom_pattern(item.atom, binding)
-                    premises.append(AbsentCheck(pattern, self.reading(pattern), print_body_item(item)))
+                    premises.append(AbsentCheck(pattern, self.reading(pattern), source_text(print_body_item(item))))
                 else:
                     premises.append(self._proofs[(item.atom.key, tuple(pattern_of(item.atom, binding)))])  # type: ignore[arg-type]
             else:

@@ -28,6 +28,7 @@ from lexlog.grammar.printer import print_atom, print_body_item
 from lexlog.grammar.tree import Atom, Comparison, Literal, Rule
 from lexlog.kb.engines.base import Model
 from lexlog.kb.explanation import (
+    source_text,
     AtomPattern,
     ComparisonCheck,
     Failure,
@@ -133,7 +134,7 @@ class WhyNotBuilder:
             step = steps[number]
             item = step.item
             items = binding_items(binding, rule)
-            condition = print_body_item(item)
+            condition = source_text(print_body_item(item))
             if step.mode == STEP_ATOM:
                 assert isinstance(item, Literal)
                 pattern = atom_pattern(item.atom, binding)
