@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import difflib
+import hashlib
 import functools
 from importlib import resources
 from typing import Any, Literal as TypingLiteral
@@ -34,10 +35,12 @@ from lexlog.grammar.tree import (
     Span,
     Term,
     Variable,
+    term_variables,
 )
 
-Dialect = TypingLiteral["lexlog", "souffle"]
-DIALECTS: tuple[Dialect, ...] = ("lexlog", "souffle")
+Dialect = TypingLiteral["lexlog", "souffle", "nemo"]
+DIALECTS: tuple[Dialect, ...] = ("lexlog", "souffle", "nemo")
+_HARVESTED = ("souffle", "nemo")
 
 _file: contextvars.ContextVar[str] = contextvars.ContextVar("lexlog_file", default="<input>")
 _dialect: contextvars.ContextVar[Dialect] = contextvars.ContextVar("lexlog_dialect", default="lexlog")
@@ -133,7 +136,7 @@ def parse_body(text: str, file: str = "<input>", dialect: Dialect = "lexlog") ->
 
 def _prepare(text: str, dialect: Dialect) -> str:
     # Soufflé-harvested rules may leave out the final full stop of the file.
-    if dialect == "souffle" and text.strip() and not text.rstrip().endswith("."):
+    if dialect in _HARVESTED and text.strip() and not text.rstrip().endswith("."):
         return text.rstrip() + "."
     return text
 
@@ -225,7 +228,10 @@ class _ToTree(Transformer):
     # Statements
 
     def start(self, statements: list[Any]) -> list[Any]:
-        return statements
+        flat: list[Any] = []
+        for statement in statements:
+            flat.extend(statement if isinstance(statement, list) else [statement])
+        return flat
 
     def single_atom(self, children: list[Any]) -> Atom:
         return children[0]
@@ -244,7 +250,12 @@ class _ToTree(Transformer):
     def rule(self, children: list[Any]) -> Rule:
         annotations = _annotations(children[:-4])
         head, _if, body, _dot = children[-4:]
-        return Rule(head, body, annotations, _extent(children))
+        span = _extent(children)
+        if _dialect.get() == "nemo":
+            auxiliaries, body = _existential_negation(head, body, span)
+            if auxiliaries:
+                return [*auxiliaries, Rule(head, body, annotations, span)]  # type: ignore[return-value]
+        return Rule(head, body, annotations, span)
 
     def constraint(self, children: list[Any]) -> Constraint:
         annotations = _annotations(children[:-5])
@@ -388,9 +399,44 @@ def _term(node: Any) -> Term:
         return Constant(int(node), _token_span(node))
     if kind == "STRING":
         return Constant(decode_string(node), _token_span(node))
-    if _dialect.get() == "souffle":
+    if _dialect.get() in _HARVESTED:
         return Variable(str(node), _token_span(node))
     return Constant(str(node), _token_span(node))
+
+
+def _existential_negation(head: Atom, body: tuple[BodyItem, ...], span: Span) -> tuple[list[Rule], tuple[BodyItem, ...]]:
+    """Nemo reads a variable that stands only inside a negated atom as "for no value".
+
+    Such a variable that occurs once becomes `_`; a negated atom that repeats one (`not s3(X, P, P)`) becomes a
+    negated auxiliary predicate over its other variables, defined by a rule of its own.
+    """
+    elsewhere = {v.name for argument in head.arguments for v in term_variables(argument)}
+    for item in body:
+        if isinstance(item, Comparison):
+            elsewhere.update(v.name for v in term_variables(item.left) + term_variables(item.right))
+        elif not item.negated:
+            elsewhere.update(v.name for argument in item.atom.arguments for v in term_variables(argument))
+    auxiliaries: list[Rule] = []
+    rewritten: list[BodyItem] = []
+    for item in body:
+        if isinstance(item, Literal) and item.negated:
+            local = [v.name for a in item.atom.arguments for v in term_variables(a) if v.name not in elsewhere and not v.is_anonymous]
+            if any(local.count(name) > 1 for name in local):
+                kept = tuple(dict.fromkeys(v.name for a in item.atom.arguments for v in term_variables(a) if v.name in elsewhere))
+                # Named by content, so the same negated atom over the same variables always means one predicate.
+                digest = hashlib.sha1(repr((item.atom.predicate, item.atom.arguments, kept)).encode()).hexdigest()[:12]
+                name = f"_nemo_negation_{digest}"
+                auxiliary = Atom(name, tuple(Variable(v, item.span) for v in kept), item.span)
+                auxiliaries.append(Rule(auxiliary, (Literal(item.atom, False, item.span),), span=item.span))
+                item = Literal(auxiliary, True, item.span)
+            else:
+                arguments = tuple(
+                    Variable("_", a.span) if isinstance(a, Variable) and a.name not in elsewhere else a
+                    for a in item.atom.arguments
+                )
+                item = Literal(Atom(item.atom.predicate, arguments, item.atom.span), True, item.span)
+        rewritten.append(item)
+    return auxiliaries, tuple(rewritten)
 
 
 def _annotations(items: list[Any]) -> Annotations:

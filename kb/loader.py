@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 
 from lexlog.grammar import Dialect, LexlogSyntaxError, parse, suggest
 from lexlog.grammar.tree import Include, Program, Span, Statement
@@ -55,10 +56,10 @@ def display_name(path: str) -> str:
 class Loader:
     """Reads files, follows includes, and collects diagnostics instead of stopping at the first problem."""
 
-    def __init__(self, dialect: Dialect = "lexlog") -> None:
+    def __init__(self, dialect: Dialect = "lexlog", already_loaded: Iterable[str] = ()) -> None:
         self.dialect: Dialect = dialect
         self.result = LoadedProgram()
-        self._done: set[str] = set()
+        self._done: set[str] = {os.path.realpath(path) for path in already_loaded}
         self._stack: list[str] = []
 
     def load_file(self, path: str, included_from: Include | None = None) -> None:

@@ -1,0 +1,475 @@
+"""The knowledge base: the public face that the REPL, the command line and outside code use.
+
+It holds the statements of the loaded files, the facts asserted in the session and, in a supposition, the supposed
+facts. Every change is checked first and made only if it passes, so an error never loses what was there. The model
+is computed by a backend (`lexlog.kb.engines`) when first needed after a change; explanations are computed by our
+own layer from the rules and the model, so they are the same whichever backend evaluates.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence, Union
+
+from lexlog.grammar import Dialect, LexlogSyntaxError, parse_atom, parse_body, print_atom, print_body_item
+from lexlog.grammar.tree import (
+    Atom,
+    Authority,
+    BodyItem,
+    Comparison,
+    Constant,
+    Constraint,
+    Declaration,
+    Expectation,
+    Fact,
+    Literal,
+    Program,
+    Query,
+    Rule,
+    Span,
+    Statement,
+    Value,
+    Variable,
+    term_variables,
+)
+from lexlog.kb.checks import CheckOptions, check, check_query
+from lexlog.kb.dependency import strata
+from lexlog.kb.diagnostics import Diagnostic, LexlogError
+from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
+from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot
+from lexlog.kb.loader import LoadedProgram, Loader
+from lexlog.kb.matching import ModelIndex, plan_body, solve
+from lexlog.kb.normalize import normalize_body, normalize_rule
+from lexlog.kb.proofs import Prover
+from lexlog.kb.whynot import DEFAULT_DEPTH, explain_absence
+
+Goal = Union[str, Sequence[BodyItem]]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answers to a query: one binding of its named variables per answer, in a stable order."""
+
+    query: str
+    variables: tuple[str, ...]
+    answers: tuple[dict[str, Value], ...]
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.answers)
+
+    @property
+    def is_ground(self) -> bool:
+        return not self.variables
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    expectation: Expectation
+    passed: bool
+    answers: tuple[dict[str, Value], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return f"expect {'' if self.expectation.positive else 'not '}{print_atom(self.expectation.atom)}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """An integrity constraint whose body holds, with the binding that makes it hold."""
+
+    constraint: Constraint
+    binding: dict[str, Value]
+
+
+@dataclass
+class _State:
+    """Everything a knowledge base knows; copied for a supposition, so the original never changes."""
+
+    statements: list[Statement] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    asserted: dict[GroundAtom, Fact] = field(default_factory=dict)
+    supposed: dict[GroundAtom, Fact] = field(default_factory=dict)
+    retracted: set[GroundAtom] = field(default_factory=set)
+
+
+class KnowledgeBase:
+    """Load rules, assert and retract facts, query, explain why and why not, suppose.
+
+    Each instance is isolated: its own statements, its own backend instance, its own model.
+    """
+
+    def __init__(
+        self,
+        engine: str = DEFAULT_ENGINE,
+        dialect: Dialect = "lexlog",
+        options: CheckOptions = CheckOptions(),
+    ) -> None:
+        self.engine_name = engine
+        self._engine = get_engine(engine)
+        self.dialect: Dialect = dialect
+        self.options = options
+        self._state = _State()
+        self._invalidate()
+        self.last_evaluation_seconds = 0.0
+
+    # --- loading ----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str], engine: str = DEFAULT_ENGINE) -> "KnowledgeBase":
+        knowledge_base = cls(engine)
+        knowledge_base.load_files(list(paths))
+        return knowledge_base
+
+    @classmethod
+    def from_source(cls, text: str, name: str = "<input>", engine: str = DEFAULT_ENGINE, dialect: Dialect = "lexlog") -> "KnowledgeBase":
+        knowledge_base = cls(engine, dialect)
+        knowledge_base.load_source(text, name)
+        return knowledge_base
+
+    def load_files(self, paths: list[str]) -> tuple[Diagnostic, ...]:
+        """Add the files (and what they include). Returns the warnings; raises LexlogError, changing nothing."""
+        loader = self._loader()
+        for path in paths:
+            loader.load_file(path)
+        return self._accept(loader.result, paths)
+
+    def load_source(self, text: str, name: str = "<input>") -> tuple[Diagnostic, ...]:
+        loader = self._loader()
+        loader.load_text(text, name)
+        return self._accept(loader.result, [])
+
+    def load_statements(self, statements: Iterable[Statement], sources: dict[str, str] | None = None) -> tuple[Diagnostic, ...]:
+        """Add statements built elsewhere (an adapter, a generator); checked like a file."""
+        loaded = LoadedProgram(list(statements), dict(sources or {}))
+        return self._accept(loaded, [])
+
+    def reload(self) -> tuple[Diagnostic, ...]:
+        """Read every loaded file again from disk, keeping the session's assertions. Raises, changing nothing."""
+        loader = Loader(self.dialect)
+        for path in self._state.files:
+            loader.load_file(path)
+        candidate = copy.copy(self._state)
+        candidate.statements, candidate.sources = [], {}
+        return self._accept(loader.result, [], base=candidate)
+
+    def _loader(self) -> Loader:
+        # Files already loaded count as loaded, so including them again adds nothing twice.
+        return Loader(self.dialect, already_loaded=self._state.sources)
+
+    def _accept(self, loaded: LoadedProgram, paths: list[str], base: _State | None = None) -> tuple[Diagnostic, ...]:
+        state = copy.copy(base or self._state)
+        state.statements = state.statements + loaded.statements
+        state.sources = {**state.sources, **loaded.sources}
+        state.files = state.files + [path for path in paths if path not in state.files]
+        diagnostics = list(loaded.diagnostics) + check(self._program(state), self.options)
+        errors = [d for d in diagnostics if d.is_error]
+        if errors:
+            raise LexlogError(diagnostics, state.sources)
+        self._state = state
+        self._invalidate()
+        return tuple(diagnostics)
+
+    # --- facts ------------------------------------------------------------------------------------------------
+
+    def assert_fact(self, fact: Union[str, Atom]) -> GroundAtom:
+        """Add a fact for this session. Raises LexlogError (located in the given text), changing nothing."""
+        atom = self._ground(fact, "<input>")
+        ground = _ground_atom(atom)
+        state = copy.copy(self._state)
+        state.asserted = {**state.asserted, ground: Fact(atom, span=atom.span)}
+        state.retracted = state.retracted - {ground}
+        self._check_fact(state, atom, fact)
+        self._state = state
+        self._invalidate()
+        return ground
+
+    def retract_fact(self, fact: Union[str, Atom]) -> bool:
+        """Remove a fact, whether asserted in the session or stated in a file. False if it was not a fact."""
+        ground = _ground_atom(self._ground(fact, "<input>"))
+        state = copy.copy(self._state)
+        if ground in state.asserted:
+            state.asserted = {key: value for key, value in state.asserted.items() if key != ground}
+        elif ground in self._file_facts() and ground not in state.retracted:
+            state.retracted = state.retracted | {ground}
+        else:
+            return False
+        self._state = state
+        self._invalidate()
+        return True
+
+    def suppose(self, facts: Iterable[Union[str, Atom]]) -> "KnowledgeBase":
+        """A copy of this knowledge base in which the facts also hold, marked as supposed; this one is unchanged."""
+        supposition = copy.copy(self)
+        supposition._engine = get_engine(self.engine_name)
+        state = copy.copy(self._state)
+        for fact in facts:
+            atom = self._ground(fact, "<suppose>")
+            ground = _ground_atom(atom)
+            state.supposed = {**state.supposed, ground: Fact(atom, span=atom.span)}
+            state.retracted = state.retracted - {ground}
+            self._check_fact(state, atom, fact)
+        supposition._state = state
+        supposition._invalidate()
+        return supposition
+
+    def _ground(self, fact: Union[str, Atom], name: str) -> Atom:
+        atom = self._parse_atom(fact, name) if isinstance(fact, str) else fact
+        if not all(isinstance(argument, Constant) for argument in atom.arguments):
+            raise _error(
+                "not_ground",
+                atom.span,
+                f"a fact names values, not variables: {print_atom(atom)}",
+                "write constants (lower-case names, \"strings\" or numbers) in every argument",
+                fact if isinstance(fact, str) else None,
+            )
+        return atom
+
+    def _parse_atom(self, text: str, name: str) -> Atom:
+        try:
+            return parse_atom(text.strip(), name, self.dialect)
+        except LexlogSyntaxError as error:
+            raise LexlogError([Diagnostic.from_syntax_error(error)], {name: text.strip()}) from None
+
+    def _check_fact(self, state: _State, atom: Atom, given: Union[str, Atom]) -> None:
+        program = self._program(state)
+        diagnostics = [d for d in check(program, self.options) if d.is_error]
+        mine = [d for d in diagnostics if d.span.file == atom.span.file]
+        declared = {d.key for d in program.of_type(Declaration)}
+        known = declared | {f.atom.key for f in program.of_type(Fact)} | {r.head.key for r in program.of_type(Rule)}
+        if declared and atom.key not in declared and not mine:
+            from lexlog.grammar import suggest
+
+            close = suggest(atom.predicate, {name for name, _ in known if (name, _) != atom.key})
+            if close is not None:
+                mine.append(
+                    Diagnostic(
+                        "undefined_predicate",
+                        "error",
+                        atom.span,
+                        f"'{atom.predicate}' is not a predicate of this knowledge base",
+                        f"did you mean {close}?",
+                    )
+                )
+        if mine:
+            source = given if isinstance(given, str) else print_atom(atom)
+            raise LexlogError(mine, {atom.span.file: source.strip()})
+
+    # --- asking -----------------------------------------------------------------------------------------------
+
+    def query(self, goal: Goal) -> QueryResult:
+        """Every answer to a conjunction of literals, e.g. `appealable(O), not appealed(O)`."""
+        body, text = self._body(goal)
+        variables = _named_variables(body)
+        steps = plan_body(normalize_body(body), ())
+        index = self._index()
+        seen: set[tuple[Value, ...]] = set()
+        answers: list[dict[str, Value]] = []
+        for binding in solve(steps, {}, index):
+            row = tuple(binding[name] for name in variables)
+            if row not in seen:
+                seen.add(row)
+                answers.append({name: binding[name] for name in variables})
+        answers.sort(key=lambda answer: tuple(_order(answer[name]) for name in variables))
+        return QueryResult(text, variables, tuple(answers))
+
+    def holds(self, atom: Union[str, Atom]) -> bool:
+        ground = _ground_atom(self._ground(atom, "<input>"))
+        return self.model.holds(ground.predicate, ground.arguments)
+
+    def explain(self, atom: Union[str, Atom]) -> Proof:
+        """The proof tree of a ground atom that follows. Raises LexlogError if it does not follow."""
+        parsed = self._ground(atom, "<input>") if isinstance(atom, str) else atom
+        ground = _ground_atom(parsed)
+        if not self.model.holds(ground.predicate, ground.arguments):
+            raise _error(
+                "does_not_follow",
+                parsed.span,
+                f"{ground.text} does not follow, so there is no proof of it",
+                f"ask why not: :whynot {ground.text}",
+                atom if isinstance(atom, str) else None,
+            )
+        return self._prover().prove(ground)
+
+    def why_not(self, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH) -> WhyNot:
+        """Each rule that could conclude the atom and the first condition that fails, to `depth` levels."""
+        parsed = self._parse_atom(atom, "<input>") if isinstance(atom, str) else atom
+        return explain_absence(self._prover(), parsed, depth)
+
+    def expectations(self) -> list[ExpectationResult]:
+        results = []
+        for expectation in self.program.of_type(Expectation):
+            answers = self.query((Literal(expectation.atom),)).answers
+            results.append(ExpectationResult(expectation, bool(answers) == expectation.positive, answers))
+        return results
+
+    def violations(self) -> list[Violation]:
+        """Every integrity constraint that holds, with each binding that makes it hold."""
+        found = []
+        index = self._index()
+        for constraint in self.program.of_type(Constraint):
+            steps = plan_body(normalize_body(constraint.body), ())
+            names = _named_variables(constraint.body)
+            seen: set[tuple[Value, ...]] = set()
+            for binding in solve(steps, {}, index):
+                row = tuple(binding[name] for name in names)
+                if row not in seen:
+                    seen.add(row)
+                    found.append(Violation(constraint, {name: binding[name] for name in names}))
+        return found
+
+    def _body(self, goal: Goal) -> tuple[tuple[BodyItem, ...], str]:
+        if isinstance(goal, str):
+            text = goal.strip()
+            if text.startswith("?-"):
+                text = text[2:].strip()
+            if text.endswith("?"):
+                text = text[:-1].rstrip()
+            try:
+                body = parse_body(text, "<query>", self.dialect)
+            except LexlogSyntaxError as error:
+                raise LexlogError([Diagnostic.from_syntax_error(error)], {"<query>": text}) from None
+            sources = {"<query>": text}
+        else:
+            body = tuple(goal)
+            sources = {}
+        problems = self._query_problems(body)
+        if problems:
+            raise LexlogError(problems, sources)
+        shown = ", ".join(print_body_item(item) for item in body)
+        return body, shown
+
+    def _query_problems(self, body: tuple[BodyItem, ...]) -> list[Diagnostic]:
+        return check_query(self.program, body, self.options)
+
+    # --- what it holds ----------------------------------------------------------------------------------------
+
+    @property
+    def program(self) -> Program:
+        return self._program(self._state)
+
+    def _program(self, state: _State) -> Program:
+        facts: list[Statement] = [fact for fact in state.asserted.values()]
+        facts += [fact for fact in state.supposed.values()]
+        return Program(tuple(state.statements) + tuple(facts), state.files[0] if state.files else "<input>")
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return dict(self._state.sources)
+
+    @property
+    def files(self) -> list[str]:
+        return list(self._state.files)
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [s for s in self._state.statements if isinstance(s, Rule)]
+
+    @property
+    def authorities(self) -> list[Authority]:
+        return [s for s in self._state.statements if isinstance(s, Authority)]
+
+    @property
+    def declarations(self) -> list[Declaration]:
+        return [s for s in self._state.statements if isinstance(s, Declaration)]
+
+    @property
+    def queries(self) -> list[Query]:
+        return [s for s in self._state.statements if isinstance(s, Query)]
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary.of(self._state.statements)
+        return self._vocabulary
+
+    def facts(self) -> dict[GroundAtom, FactOrigin]:
+        """Every base fact in force, with where it comes from."""
+        origins: dict[GroundAtom, FactOrigin] = {}
+        for ground, fact in self._file_facts().items():
+            if ground not in self._state.retracted:
+                origins[ground] = FactOrigin("file", fact.span)
+        for ground in self._state.asserted:
+            origins[ground] = ASSERTED
+        for ground in self._state.supposed:
+            origins.setdefault(ground, SUPPOSED)
+        return origins
+
+    @property
+    def asserted(self) -> list[GroundAtom]:
+        return list(self._state.asserted)
+
+    @property
+    def model(self) -> Model:
+        if self._model is None:
+            started = time.perf_counter()
+            self._model = self._engine.evaluate(self._evaluation_program())
+            self.last_evaluation_seconds = time.perf_counter() - started
+        return self._model
+
+    # --- internals --------------------------------------------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        self._model: Model | None = None
+        self._index_cache: ModelIndex | None = None
+        self._prover_cache: Prover | None = None
+        self._vocabulary: Vocabulary | None = None
+        self._normalised: list[Rule] | None = None
+
+    def _file_facts(self) -> dict[GroundAtom, Fact]:
+        return {_ground_atom(s.atom): s for s in self._state.statements if isinstance(s, Fact)}
+
+    def _normalised_rules(self) -> list[Rule]:
+        if self._normalised is None:
+            self._normalised = [normalize_rule(rule) for rule in self.rules]
+        return self._normalised
+
+    def _evaluation_program(self) -> EvaluationProgram:
+        relations: dict[PredicateKey, set[Row]] = {}
+        for ground in self.facts():
+            relations.setdefault(ground.key, set()).add(ground.arguments)
+        frozen = {key: frozenset(rows) for key, rows in relations.items()}
+        return EvaluationProgram(tuple(strata(self._normalised_rules())), frozen)
+
+    def _index(self) -> ModelIndex:
+        if self._index_cache is None:
+            self._index_cache = ModelIndex(self.model)
+        return self._index_cache
+
+    def _prover(self) -> Prover:
+        if self._prover_cache is None:
+            self._prover_cache = Prover(self._normalised_rules(), self.model, self.facts(), self.vocabulary)
+        return self._prover_cache
+
+
+def _ground_atom(atom: Atom) -> GroundAtom:
+    return GroundAtom(atom.predicate, tuple(argument.value for argument in atom.arguments))  # type: ignore[union-attr]
+
+
+def _named_variables(body: Iterable[BodyItem]) -> tuple[str, ...]:
+    """The query's variables in order of first appearance, without `_` and other underscore-led names."""
+    names: list[str] = []
+    for item in body:
+        terms = item.atom.arguments if isinstance(item, Literal) else (item.left, item.right)
+        for term in terms:
+            for variable in term_variables(term):
+                if not variable.name.startswith("_") and variable.name not in names:
+                    names.append(variable.name)
+    return tuple(names)
+
+
+def _order(value: Value) -> tuple[int, Value]:
+    return (0, value) if isinstance(value, int) else (1, value)
+
+
+def _diagnostic(code: str, span: Span, message: str, hint: str | None) -> Diagnostic:
+    return Diagnostic(code, "error", span, message, hint)
+
+
+def _error(code: str, span: Span, message: str, hint: str | None, source: str | None) -> LexlogError:
+    sources = {span.file: source.strip()} if source is not None else {}
+    return LexlogError([_diagnostic(code, span, message, hint)], sources)
