@@ -1,32 +1,59 @@
-"""The knowledge base: checks, evaluation, explanations. This module is its public face."""
+"""The knowledge base: checks, evaluation, explanations. This module is its public face; the REPL and the
+command line use nothing else of `lexlog.kb`."""
+
+from importlib import resources
 
 from lexlog.kb.checking import CheckReport, check_files, check_source
 from lexlog.kb.checks import CheckOptions
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
+from lexlog.kb.engines import DEFAULT_ENGINE, ENGINES
+from lexlog.kb.explanation import FactOrigin, GroundAtom, Proof, WhyNot
 from lexlog.kb.formatting import format_source, write_atomically
+from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResult, Violation
 from lexlog.kb.loader import library_names, library_path
+from lexlog.kb.render import RENDERERS, render
+from lexlog.kb.testing import FileTestResult, TestReport, run_knowledge_base, run_tests
+
+
+def bundled_case_files() -> list[str]:
+    """The seed cases that ship with the bundled law."""
+    cases = resources.files("lexlog.kb").joinpath("library", "cases")
+    return sorted(str(entry) for entry in cases.iterdir() if entry.name.endswith(".dl")) if cases.is_dir() else []
 
 
 def bundled_library_files() -> list[str]:
     """The bundled law's entry point and its case files."""
-    from importlib import resources
-
-    cases = resources.files("lexlog.kb").joinpath("library", "cases")
-    case_files = sorted(str(entry) for entry in cases.iterdir() if entry.name.endswith(".dl")) if cases.is_dir() else []
     entry = [library_path("fifth_circuit_qi")] if "fifth_circuit_qi" in library_names() else []
-    return entry + case_files
+    return entry + bundled_case_files()
 
 
 __all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "RENDERERS",
     "CheckOptions",
     "CheckReport",
     "Diagnostic",
+    "ExpectationResult",
+    "FactOrigin",
+    "FileTestResult",
+    "GroundAtom",
+    "KnowledgeBase",
     "LexlogError",
+    "Proof",
+    "QueryResult",
+    "TestReport",
+    "Violation",
+    "WhyNot",
+    "bundled_case_files",
     "bundled_library_files",
     "check_files",
     "check_source",
     "format_source",
     "library_names",
     "library_path",
+    "render",
+    "run_knowledge_base",
+    "run_tests",
     "write_atomically",
 ]
