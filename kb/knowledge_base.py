@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
-from lexlog.grammar import Dialect, LexlogSyntaxError, parse_atom, parse_body, print_atom, print_body_item
+from lexlog.grammar import Dialect, LexlogSyntaxError, parse_atom, parse_body, print_atom, print_body_item, print_value
 from lexlog.grammar.tree import (
     Atom,
     Authority,
@@ -64,6 +64,25 @@ class QueryResult:
     @property
     def is_ground(self) -> bool:
         return not self.variables
+
+    def to_dict(self) -> dict[str, object]:
+        """`{"query": "appealable(O)", "answers": [{"O": "zapata_order"}]}`; a true ground query has `[{}]`."""
+        return {"query": self.query, "answers": [dict(answer) for answer in self.answers]}
+
+    def table(self) -> str:
+        """The answers for people: `yes.`/`no.` for a ground query, else a numbered table."""
+        if self.is_ground:
+            return "yes." if self.holds else "no."
+        if not self.answers:
+            return "no answers."
+        header = ["#", *self.variables]
+        rows = [[str(number), *(print_value(answer[name]) for name in self.variables)] for number, answer in enumerate(self.answers, 1)]
+        widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]]
+        lines.insert(1, "  ".join("-" * width for width in widths))
+        count = len(self.answers)
+        lines.append(f"({count} answer{'s' if count != 1 else ''})")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import sys
 from typing import Callable, Sequence
 
 from lexlog.kb import (
+    DEFAULT_ENGINE,
+    ENGINES,
     LexlogError,
     bundled_library_files,
     check_files,
@@ -70,12 +72,25 @@ def run_fmt(arguments: argparse.Namespace) -> int:
     return status
 
 
+def run_repl(arguments: argparse.Namespace) -> int:
+    from lexlog.repl.shell import run
+
+    return run(arguments.files or bundled_library_files(), arguments.engine, getattr(arguments, "command_text", None))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lexlog",
-        description="A legal knowledge base: Datalog rules tied to the opinions they come from, with explanations.",
+        description="A legal knowledge base: Datalog rules tied to the opinions they come from, with explanations. "
+        "With no command, opens the interactive prompt on the bundled Fifth Circuit knowledge base.",
     )
+    parser.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE, help="evaluation backend")
+    parser.add_argument("-c", dest="command_text", metavar="COMMANDS", help="run these prompt commands and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    repl = commands.add_parser("repl", help="the interactive prompt on FILEs (default: the bundled law)")
+    repl.add_argument("files", nargs="*", metavar="FILE")
+    repl.set_defaults(run=run_repl)
 
     check = commands.add_parser("check", help="check files for errors and warnings (default: the bundled law)")
     check.add_argument("files", nargs="*", metavar="FILE")
@@ -95,8 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(arguments, "run", None)
     if run is None:
-        arguments = parser.parse_args(["check"])
-        run = arguments.run
+        arguments.files = []
+        run = run_repl
     try:
         return run(arguments)
     except KeyboardInterrupt:
