@@ -43,6 +43,8 @@ BindingItems = tuple[tuple[str, Value], ...]
 
 _INTERNAL_VARIABLE = re.compile(r"_[GT][0-9]+")
 _ANONYMOUS = re.compile(r"(?<![A-Za-z0-9_])_G[0-9]+(?![A-Za-z0-9_])")
+ANONYMOUS_NAME = re.compile(r"_G[0-9]+")
+"""The name normalisation gives an anonymous variable `_`."""
 
 
 def source_text(text: str) -> str:

@@ -28,6 +28,7 @@ from lexlog.grammar.printer import print_atom, print_body_item
 from lexlog.grammar.tree import Atom, Comparison, Literal, Rule
 from lexlog.kb.engines.base import Model
 from lexlog.kb.explanation import (
+    ANONYMOUS_NAME,
     source_text,
     AtomPattern,
     ComparisonCheck,
@@ -126,14 +127,21 @@ class WhyNotBuilder:
         failures: list[Failure] = []
         count = 0
 
+        seen: set[tuple[int, tuple]] = set()
+
         def on_fail(number: int, binding: Binding) -> None:
             nonlocal count
+            items = binding_items(binding, rule)
+            # Bindings that differ only in an anonymous variable fail the same way: say it once.
+            visible = tuple(item for item in items if not ANONYMOUS_NAME.fullmatch(item[0]))
+            if (number, visible) in seen:
+                return
+            seen.add((number, visible))
             count += 1
             if len(failures) >= self.max_bindings:
                 return
             step = steps[number]
             item = step.item
-            items = binding_items(binding, rule)
             condition = source_text(print_body_item(item))
             if step.mode == STEP_ATOM:
                 assert isinstance(item, Literal)
