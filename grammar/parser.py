@@ -166,22 +166,26 @@ def _token_span(token: Token) -> Span:
     return Span(_file.get(), token.line or 0, token.column or 0, token.end_line or 0, token.end_column or 0)
 
 
-def _extent(children: list[Any]) -> Span:
+def _extent(children: list[Any] | tuple[Any, ...]) -> Span:
     """From the start of the first child that has a place to the end of the last one."""
-    spans = [span for span in map(_place, children) if span is not None]
-    if not spans:
-        return Span(_file.get(), 0, 0, 0, 0)
-    return _between(spans[0], spans[-1])
+    return _extent_or_none(children) or Span(_file.get(), 0, 0, 0, 0)
+
+
+def _extent_or_none(children: list[Any] | tuple[Any, ...]) -> Span | None:
+    first = next((span for span in map(_place, children) if span is not None), None)
+    if first is None:
+        return None
+    last = next(span for span in map(_place, reversed(children)) if span is not None)
+    return first if first is last else _between(first, last)
 
 
 def _place(node: Any) -> Span | None:
-    if isinstance(node, Span):
-        return node
     if isinstance(node, Token):
         return _token_span(node)
     if isinstance(node, tuple):
-        places = [span for span in map(_place, node) if span is not None]
-        return _between(places[0], places[-1]) if places else None
+        return _extent_or_none(node)
+    if isinstance(node, Span):
+        return node
     return getattr(node, "span", None)
 
 
