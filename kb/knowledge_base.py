@@ -13,7 +13,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
-from lexlog.grammar import Dialect, LexlogSyntaxError, parse_atom, parse_body, print_atom, print_body_item, print_value
+from lexlog.grammar import (
+    Dialect,
+    LexlogSyntaxError,
+    parse_atom,
+    parse_body,
+    print_atom,
+    print_body_item,
+    print_statement,
+    print_value,
+)
 from lexlog.grammar.tree import (
     Atom,
     Authority,
@@ -364,6 +373,56 @@ class KnowledgeBase:
 
     def _query_problems(self, body: tuple[BodyItem, ...]) -> list[Diagnostic]:
         return check_query(self.program, body, self.options)
+
+    def answer_atom(self, result: QueryResult, number: int) -> GroundAtom | None:
+        """The instance of the query's first positive atom in answer `number` (from 1); None if it has none.
+
+        Arguments the answer leaves open (`_` and other underscore-led variables) take their values from the first
+        matching atom, in the same order as query answers.
+        """
+        body, _text = self._body(result.query)
+        answer = result.answers[number - 1]
+        for item in body:
+            if isinstance(item, Literal) and not item.negated:
+                arguments = tuple(
+                    Constant(answer[argument.name]) if isinstance(argument, Variable) and argument.name in answer
+                    else argument if isinstance(argument, Constant)
+                    else Variable(f"LexlogOpen{position}")
+                    for position, argument in enumerate(item.atom.arguments)
+                )
+                atom = Atom(item.atom.predicate, arguments, item.atom.span)
+                instance = self.query((Literal(atom),))
+                if not instance.answers:
+                    return None
+                first = instance.answers[0]
+                row = tuple(a.value if isinstance(a, Constant) else first[a.name] for a in arguments)  # type: ignore[union-attr]
+                return GroundAtom(atom.predicate, row)
+        return None
+
+    def without_rules(self, rules: Iterable[Rule]) -> "KnowledgeBase":
+        """A copy of this knowledge base without the given rules (e.g. those resting on one authority); this one is
+        unchanged. Removing rules keeps a checked program checked, so the copy is not checked again."""
+        dropped = {id(rule) for rule in rules}
+        copied = copy.copy(self)
+        copied._engine = get_engine(self.engine_name)
+        state = copy.copy(self._state)
+        state.statements = [s for s in state.statements if id(s) not in dropped]
+        copied._state = state
+        copied._invalidate()
+        return copied
+
+    def conclusions(self) -> set[GroundAtom]:
+        """Every atom of an output-declared predicate in the model (of every rule-concluded predicate if no
+        predicate is declared output): what `:reload` and `:cite` compare."""
+        outputs = {d.key for d in self.declarations if d.kind == "output"}
+        keys = outputs or {rule.head.key for rule in self.rules}
+        model = self.model
+        return {GroundAtom(key[0], row) for key in keys for row in model.rows(key)}
+
+    @staticmethod
+    def statement_text(statement: Statement) -> str:
+        """A statement in canonical source form, with its `@label` and `@cite` lines (as `lexlog fmt` prints it)."""
+        return print_statement(statement)
 
     # --- what it holds ----------------------------------------------------------------------------------------
 
