@@ -245,6 +245,31 @@ class KnowledgeBase:
         supposition._invalidate()
         return supposition
 
+    def suppose_ground(self, atoms: Iterable[GroundAtom]) -> "KnowledgeBase":
+        """`suppose` for a posture: ground atoms of declared `input` predicates, checked only against their
+        declarations (an input predicate of that arity, values `str` or `int`) rather than by checking the whole
+        program again per fact, so many postures can be tried on one loaded knowledge base. An atom of any other
+        predicate goes through `suppose`'s full check (and may raise LexlogError)."""
+        atoms = list(atoms)
+        inputs = {d.key for d in self.declarations if d.kind == "input"}
+        typed = all(
+            atom.key in inputs and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in atom.arguments)
+            for atom in atoms
+        )
+        trees = [Atom(atom.predicate, tuple(Constant(value) for value in atom.arguments)) for atom in atoms]
+        if not typed:
+            return self.suppose(trees)
+        supposition = copy.copy(self)
+        supposition._engine = get_engine(self.engine_name)
+        state = copy.copy(self._state)
+        state.supposed = {**state.supposed, **{GroundAtom(a.predicate, tuple(a.arguments)): Fact(t) for a, t in zip(atoms, trees)}}
+        state.retracted = state.retracted - {GroundAtom(a.predicate, tuple(a.arguments)) for a in atoms}
+        supposition._state = state
+        normalised = self._normalised_rules()
+        supposition._invalidate()
+        supposition._normalised = normalised  # the rules are the same
+        return supposition
+
     def _ground(self, fact: Union[str, Atom], name: str) -> Atom:
         atom = self._parse_atom(fact, name) if isinstance(fact, str) else fact
         if not all(isinstance(argument, Constant) for argument in atom.arguments):
