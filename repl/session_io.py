@@ -1,0 +1,239 @@
+"""Reading the prompt's input as units (commands and statements) and writing a session out as a case file.
+
+The same reader serves the terminal (each accepted entry), piped stdin and `-c`:
+
+* a line whose first non-blank character is `:` (with nothing pending) is one command, the whole line;
+* anything else is lexlog text, read until a statement ends: a `.` or a `?` outside strings and comments
+  (`?-` opens a query). One line may hold several statements; one statement may span several lines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Literal
+
+UnitKind = Literal["command", "statement", "incomplete"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: UnitKind
+    text: str
+    line: int = 1
+    """The input line the unit starts on (1-based), for messages in piped input."""
+
+
+_COMMAND = re.compile(r"\s*:[A-Za-z?]")
+_OPERAND_END = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_)")
+
+
+def split_statements(text: str) -> tuple[list[str], str]:
+    """The complete statements in `text` (each with its `.` or `?`), and the incomplete rest.
+
+    Comments are kept inside the statement they stand in (the parser skips them); a comment or blank text after
+    the last statement is returned as the rest. `%` after an operand inside parentheses is the remainder operator.
+    """
+    statements: list[str] = []
+    start = 0
+    index = 0
+    depth = 0
+    last = ""  # the last significant character outside comments and strings
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == '"':
+            index += 1
+            while index < length and text[index] != '"':
+                index += 2 if text[index] == "\\" else 1
+            index += 1
+            last = '"'
+            continue
+        if char == "%" and not (depth > 0 and last in _OPERAND_END):
+            newline = text.find("\n", index)
+            index = length if newline < 0 else newline
+            continue
+        if text.startswith("//", index):
+            newline = text.find("\n", index)
+            index = length if newline < 0 else newline
+            continue
+        if text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            index = length if end < 0 else end + 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "." or (char == "?" and not text.startswith("?-", index)):
+            statements.append(text[start : index + 1].strip())
+            start = index + 1
+            depth = 0
+            last = ""
+            index += 1
+            continue
+        if not char.isspace():
+            last = char
+        index += 1
+    return statements, text[start:]
+
+
+def is_blank(text: str) -> bool:
+    """Whether text holds nothing but whitespace and comments."""
+    statements, rest = split_statements(text)
+    return not statements and not strip_comments(rest).strip()
+
+
+def strip_comments(text: str) -> str:
+    out, index = [], 0
+    while index < len(text):
+        if text[index] == "%" or text.startswith("//", index):
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            index = len(text) if end < 0 else end + 2
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)
+
+
+def is_complete(text: str) -> bool:
+    """Whether an entry at the prompt is ready to run: a command, or lexlog text ending with a whole statement."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith(":"):
+        return True
+    statements, rest = split_statements(text)
+    return bool(statements) and not strip_comments(rest).strip()
+
+
+def is_command(text: str) -> bool:
+    return text.lstrip().startswith(":")
+
+
+class UnitReader:
+    """Turns lines into units; keeps an unfinished statement until its end arrives."""
+
+    def __init__(self) -> None:
+        self._pending = ""
+        self._pending_line = 1
+        self._line = 0
+
+    def feed(self, line: str) -> list[Unit]:
+        self._line += 1
+        if is_command(line) and (not strip_comments(self._pending).strip() or _COMMAND.match(line)):
+            # A `:name` line is a command even after an unfinished statement, which is then reported incomplete
+            # (a continuation line may begin with `:-`, never with `:` and a letter).
+            units = self.finish()
+            return units + [Unit("command", line.strip(), self._line)]
+        if not self._pending.strip():
+            self._pending_line = self._line
+        self._pending += line if line.endswith("\n") else line + "\n"
+        statements, rest = split_statements(self._pending)
+        self._pending = rest if strip_comments(rest).strip() else ""
+        units = [Unit("statement", statement, self._pending_line) for statement in statements]
+        if statements:
+            self._pending_line = self._line
+        return units
+
+    def finish(self) -> list[Unit]:
+        """What is left at the end of input: an unfinished statement, reported as incomplete."""
+        pending, self._pending = self._pending, ""
+        if strip_comments(pending).strip():
+            return [Unit("incomplete", pending.strip(), self._pending_line)]
+        return []
+
+
+def read_units(lines: Iterable[str]) -> Iterator[Unit]:
+    reader = UnitReader()
+    for line in lines:
+        yield from reader.feed(line.rstrip("\n"))
+    yield from reader.finish()
+
+
+def split_command_text(text: str) -> list[str]:
+    """`-c` text as lines: newlines and `;` (outside strings and comments) separate commands."""
+    lines, current, index, quoted = [], [], 0, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            current.append(char)
+            if char == "\\" and index + 1 < len(text):
+                current.append(text[index + 1])
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+            current.append(char)
+        elif char in ";\n":
+            lines.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    lines.append("".join(current))
+    return [line for line in lines if line.strip()]
+
+
+def split_top_level(text: str, separators: str = ",") -> list[str]:
+    """Split at separators outside parentheses and strings: `a(x, y), b(z)` -> `a(x, y)`, `b(z)`."""
+    parts, current, depth, quoted, index = [], [], 0, False, 0
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            current.append(char)
+            if char == "\\" and index + 1 < len(text):
+                current.append(text[index + 1])
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+            current.append(char)
+        elif char == "(":
+            depth += 1
+            current.append(char)
+        elif char == ")":
+            depth -= 1
+            current.append(char)
+        elif char in separators and depth <= 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    parts.append("".join(current).strip())
+    return [part for part in parts if part]
+
+
+def case_file_text(files: list[str], facts: list[str], target: str, library: dict[str, str], notes: list[str] = ()) -> str:
+    """A case file that rebuilds the session: an include for each loaded file, then the session's facts.
+
+    `library` maps a bundled library's path to its name, so that it is included as `<name>`; other files are
+    included relative to the target file's folder when that is possible.
+    """
+    folder = os.path.dirname(os.path.abspath(target))
+    lines = ["% lexlog session: the loaded files and the facts asserted at the prompt.", ""]
+    for path in files:
+        absolute = os.path.abspath(path)
+        if absolute in library:
+            lines.append(f"include <{library[absolute]}>.")
+            continue
+        try:
+            shown = os.path.relpath(absolute, folder)
+        except ValueError:  # another drive
+            shown = absolute
+        lines.append(f"include {_quote(shown)}.")
+    for note in notes:
+        lines.append(f"% {note}")
+    if facts:
+        lines.append("")
+        lines.extend(f"{fact}." for fact in facts)
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
