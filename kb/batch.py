@@ -1,0 +1,150 @@
+"""Batch evaluation: many cases against one knowledge base, JSON lines in, JSON lines out.
+
+The one implementation behind `lexlog batch` (and anything else that runs cases in bulk). Each input line is one
+case, `{"id": ..., "facts": {"discovery_order": [["o1", "smith"]], ...}}`; each output line holds the case's id and
+every conclusion the knowledge base's declared `output` predicates take for it,
+`{"id": ..., "conclusions": {"appealable": [["o1"]], "leave_granted": [], ...}}` (every output predicate, in
+declaration order, rows sorted; a knowledge base that declares no output reports every predicate a rule concludes),
+and, when asked, `"explanations": {"appealable(o1)": <lexlog.explanation/1 document>, ...}`.
+
+The knowledge base is loaded once; each case's facts are supposed on it (`KnowledgeBase.suppose_ground`), so no
+file is parsed again per case. A line that is not a valid case is reported (`BatchError`, with its line number)
+and skipped; the other cases still run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Optional, Union
+
+from lexlog.grammar import print_atom, suggest
+from lexlog.grammar.tree import Atom, Constant, Rule, Value
+from lexlog.kb.diagnostics import LexlogError
+from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.knowledge_base import KnowledgeBase
+from lexlog.kb.postures import Posture, PostureSpace
+from lexlog.kb.render.json import to_document
+
+PredicateKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: Union[str, int, float, None]
+    posture: Posture
+    line: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "facts": self.posture.to_json()}
+
+
+@dataclass(frozen=True)
+class BatchError:
+    """A line that is not a valid case: where and why. Its case is skipped."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class BatchRunner:
+    """Evaluates cases against one loaded knowledge base."""
+
+    def __init__(self, knowledge_base: KnowledgeBase, explain: bool = False) -> None:
+        self.knowledge_base = knowledge_base
+        self.explain = explain
+        outputs = [d.key for d in knowledge_base.declarations if d.kind == "output"]
+        if not outputs:
+            outputs = list(dict.fromkeys(rule.head.key for rule in knowledge_base.program.of_type(Rule)))
+        self.outputs: list[PredicateKey] = outputs
+        self.inputs: dict[str, int] = {predicate.name: len(predicate.sorts) for predicate in PostureSpace.of(knowledge_base, 0).predicates}
+
+    # --- parsing ------------------------------------------------------------------------------------------------
+
+    def parse(self, line: str, number: int = 0) -> Case:
+        """The case on one line; raises ValueError saying what is wrong with it."""
+        try:
+            document = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"not JSON: {error.msg} (column {error.colno})") from None
+        if not isinstance(document, dict):
+            raise ValueError('a case is a JSON object: {"id": ..., "facts": {...}}')
+        if "id" not in document:
+            raise ValueError('the case has no "id"')
+        case_id = document["id"]
+        if isinstance(case_id, (dict, list)):
+            raise ValueError('"id" must be a string or a number')
+        unknown = sorted(set(document) - {"id", "facts"})
+        if unknown:
+            raise ValueError(f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} (a case has \"id\" and \"facts\")")
+        posture = Posture.from_json(document.get("facts", {}))
+        for atom in posture.atoms:
+            self._check_atom(atom)
+        return Case(case_id, posture, number)
+
+    def _check_atom(self, atom: GroundAtom) -> None:
+        arity = self.inputs.get(atom.predicate)
+        if arity is None:
+            close = suggest(atom.predicate, set(self.inputs))
+            hint = f"; did you mean {close}?" if close else f"; the inputs are {', '.join(sorted(self.inputs))}"
+            raise ValueError(f"'{atom.predicate}' is not an input predicate of the knowledge base{hint}")
+        if arity != len(atom.arguments):
+            raise ValueError(
+                f'"{atom.predicate}" takes {arity} argument{"s" if arity != 1 else ""}, '
+                f"but a row has {len(atom.arguments)}: {json.dumps(list(atom.arguments))}"
+            )
+
+    # --- evaluating ---------------------------------------------------------------------------------------------
+
+    def evaluate(self, case: Case) -> dict[str, Any]:
+        """The output line for a case: its id, its conclusions and (with `explain`) their explanations."""
+        supposition = self.knowledge_base.suppose_ground(case.posture.atoms)
+        model = supposition.model
+        conclusions: dict[str, list[list[Value]]] = {}
+        for key in self.outputs:
+            rows = sorted(model.rows(key), key=_row_order)
+            conclusions.setdefault(key[0], []).extend(list(row) for row in rows)
+        result: dict[str, Any] = {"id": case.id, "conclusions": conclusions}
+        if self.explain:
+            explanations = {}
+            for key in self.outputs:
+                for row in sorted(model.rows(key), key=_row_order):
+                    atom = Atom(key[0], tuple(Constant(value) for value in row))
+                    explanations[print_atom(atom)] = to_document(supposition.explain(atom))
+            result["explanations"] = explanations
+        return result
+
+    def run(self, lines: Iterable[str]) -> Iterator[Union[dict[str, Any], BatchError]]:
+        """One output per non-blank line: the case's result, or a `BatchError` for a line that is not a case."""
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                case = self.parse(line, number)
+            except ValueError as error:
+                yield BatchError(number, str(error))
+                continue
+            try:
+                yield self.evaluate(case)
+            except LexlogError as error:
+                yield BatchError(number, error.render(False))
+
+
+def _row_order(row: tuple[Value, ...]) -> tuple:
+    return tuple((0, value) if isinstance(value, int) else (1, value) for value in row)
+
+
+def run_batch(knowledge_base: KnowledgeBase, lines: Iterable[str], explain: bool = False) -> Iterator[Union[dict[str, Any], BatchError]]:
+    """`BatchRunner(knowledge_base, explain).run(lines)`."""
+    return BatchRunner(knowledge_base, explain).run(lines)
+
+
+def case_line(case_id: Any, posture: Posture) -> str:
+    """One JSON line of a `lexlog batch` input file."""
+    return json.dumps({"id": case_id, "facts": posture.to_json()}, ensure_ascii=False)
+
+
+__all__ = ["BatchError", "BatchRunner", "Case", "case_line", "run_batch"]
