@@ -8,9 +8,12 @@ from lexlog.kb.checks import CheckOptions
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, ENGINES
 from lexlog.kb.explanation import FactOrigin, GroundAtom, Proof, WhyNot
+from lexlog.kb.batch import BatchError, BatchRunner, Case, case_line, run_batch
 from lexlog.kb.formatting import format_source, write_atomically
+from lexlog.kb.fuzz import ConditionReason, FuzzResult, explain_violation, fuzz, fuzz_files, render_violation, violation_heading
 from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResult, Violation
 from lexlog.kb.loader import library_names, library_path
+from lexlog.kb.postures import Posture, PostureSpace, case_file, posture_strategy
 from lexlog.kb.render import RENDERERS, render
 from lexlog.kb.testing import FileTestResult, TestReport, run_knowledge_base, run_tests
 
@@ -28,6 +31,22 @@ def bundled_library_files() -> list[str]:
 
 
 __all__ = [
+    "BatchError",
+    "BatchRunner",
+    "Case",
+    "ConditionReason",
+    "FuzzResult",
+    "Posture",
+    "PostureSpace",
+    "case_file",
+    "case_line",
+    "explain_violation",
+    "fuzz",
+    "fuzz_files",
+    "posture_strategy",
+    "render_violation",
+    "run_batch",
+    "violation_heading",
     "DEFAULT_ENGINE",
     "ENGINES",
     "RENDERERS",
