@@ -10,7 +10,7 @@ from lexlog.kb.engines import DEFAULT_ENGINE, ENGINES
 from lexlog.kb.explanation import FactOrigin, GroundAtom, Proof, WhyNot
 from lexlog.kb.batch import BatchError, BatchRunner, Case, case_line, run_batch
 from lexlog.kb.formatting import format_source, write_atomically
-from lexlog.kb.fuzz import ConditionReason, FuzzResult, explain_violation, fuzz, fuzz_files, render_violation, violation_heading
+from lexlog.kb.fuzz import ConditionReason, FuzzResult, explain_violation, fuzz_files, fuzz_knowledge_base, render_violation, violation_heading
 from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResult, Violation
 from lexlog.kb.loader import library_names, library_path
 from lexlog.kb.postures import Posture, PostureSpace, case_file, posture_strategy
@@ -41,7 +41,7 @@ __all__ = [
     "case_file",
     "case_line",
     "explain_violation",
-    "fuzz",
+    "fuzz_knowledge_base",
     "fuzz_files",
     "posture_strategy",
     "render_violation",

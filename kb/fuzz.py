@@ -149,7 +149,7 @@ class FuzzResult:
         return case_file(self.posture, self.files, comments, self.space.predicate_order)
 
 
-def fuzz(
+def fuzz_knowledge_base(
     knowledge_base: KnowledgeBase,
     max_examples: int = 1000,
     seed: int = 0,
@@ -217,7 +217,7 @@ def _one_minimal(posture: Posture, violated) -> Posture:
 def fuzz_files(paths: Sequence[str], engine: Optional[str] = None, **options) -> FuzzResult:
     """Load the files into one knowledge base and fuzz it. Raises LexlogError if they do not load."""
     knowledge_base = KnowledgeBase.from_files(paths, engine) if engine else KnowledgeBase.from_files(paths)
-    return fuzz(knowledge_base, files=paths, **options)
+    return fuzz_knowledge_base(knowledge_base, files=paths, **options)
 
 
 __all__ = [
@@ -225,7 +225,7 @@ __all__ = [
     "FuzzResult",
     "LexlogError",
     "explain_violation",
-    "fuzz",
+    "fuzz_knowledge_base",
     "fuzz_files",
     "render_violation",
     "violation_heading",
