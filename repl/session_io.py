@@ -154,8 +154,9 @@ def read_units(lines: Iterable[str]) -> Iterator[Unit]:
 
 
 def split_command_text(text: str) -> list[str]:
-    """`-c` text as lines: newlines and `;` (outside strings and comments) separate commands."""
-    lines, current, index, quoted = [], [], 0, False
+    """`-c` text as input lines: `;` (outside strings) separates commands, and ends a statement that has no closing
+    `.` or `?` of its own; within a piece, newlines continue a statement as in piped input."""
+    pieces, current, index, quoted = [], [], 0, False
     while index < len(text):
         char = text[index]
         if quoted:
@@ -168,14 +169,22 @@ def split_command_text(text: str) -> list[str]:
         elif char == '"':
             quoted = True
             current.append(char)
-        elif char in ";\n":
-            lines.append("".join(current))
+        elif char == ";":
+            pieces.append("".join(current))
             current = []
         else:
             current.append(char)
         index += 1
-    lines.append("".join(current))
-    return [line for line in lines if line.strip()]
+    pieces.append("".join(current))
+    lines: list[str] = []
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if not is_command(piece) and not is_complete(piece):
+            piece += "."
+        lines.extend(piece.split("\n"))
+    return lines
 
 
 def split_top_level(text: str, separators: str = ",") -> list[str]:

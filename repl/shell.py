@@ -43,7 +43,7 @@ def perform(session: Session, unit: Unit, out: IO[str], err: IO[str], located: b
     except Quit:
         raise
     except LexlogError as error:
-        _write(err, (where + "\n" if located else "") + error.render(session.colour))
+        _write(err, (where.rstrip() + "\n" if located else "") + error.render(session.colour))
         return False
     except CommandError as error:
         _write(err, f"{where}error: {error}")
