@@ -1,23 +1,36 @@
 """The `lexlog` command line: one subcommand per job, each a thin layer over `lexlog.kb`'s public face.
 
-Exit codes: 0 success; 1 the answer is negative (a failed expectation, an unformatted file); 2 bad input
-(syntax or check errors, unreadable files), with located messages on stderr.
+Exit codes: 0 success; 1 the answer is negative (no answers with --fail-empty, an atom that does not follow, a
+failed expectation, a violated constraint, an unformatted file); 2 bad input (syntax or check errors, unreadable
+files, malformed batch lines), with located messages on stderr. See docs/cli.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from typing import Callable, Sequence
+import time
+from typing import Any, Callable, Optional, Sequence
 
 from lexlog.kb import (
     DEFAULT_ENGINE,
     ENGINES,
+    BatchError,
+    BatchRunner,
+    KnowledgeBase,
     LexlogError,
+    bundled_case_files,
     bundled_library_files,
     check_files,
     format_source,
+    fuzz_knowledge_base,
+    library_names,
+    library_path,
+    render,
+    render_violation,
+    run_tests,
     write_atomically,
 )
 
@@ -72,6 +85,277 @@ def run_fmt(arguments: argparse.Namespace) -> int:
     return status
 
 
+def _library_entry() -> list[str]:
+    """The bundled law's entry point alone (no case files): what fuzz and batch run against by default."""
+    return [library_path("fifth_circuit_qi")] if "fifth_circuit_qi" in library_names() else []
+
+
+def _load(files: list[str], engine: str) -> Optional[KnowledgeBase]:
+    """The knowledge base of the files, or None after printing the located errors on stderr."""
+    knowledge_base = KnowledgeBase(engine)
+    try:
+        knowledge_base.load_files(files)
+    except LexlogError as error:
+        print(error.render(_use_colour(sys.stderr)), file=sys.stderr)
+        return None
+    return knowledge_base
+
+
+def _input_error(error: LexlogError) -> int:
+    print(error.render(_use_colour(sys.stderr)), file=sys.stderr)
+    return EXIT_INPUT_ERROR
+
+
+# --- query ------------------------------------------------------------------------------------------------------
+
+
+def run_query(arguments: argparse.Namespace) -> int:
+    knowledge_base = _load(arguments.files, arguments.engine)
+    if knowledge_base is None:
+        return EXIT_INPUT_ERROR
+    try:
+        result = knowledge_base.query(arguments.goal)
+    except LexlogError as error:
+        return _input_error(error)
+    if arguments.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(result.table())
+    return EXIT_NEGATIVE if arguments.fail_empty and not result.holds else EXIT_OK
+
+
+# --- explain ----------------------------------------------------------------------------------------------------
+
+_FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
+
+
+def _render(explanation: Any, format: str, stream: Any) -> str:
+    options = {"colour": True} if format == "text" and _use_colour(stream) else {}
+    return render(explanation, _FORMATS[format], **options)
+
+
+def run_explain(arguments: argparse.Namespace) -> int:
+    if len(arguments.items) < 2:
+        print("lexlog explain: give the files, then the atom: lexlog explain FILE... ATOM", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    *files, atom = arguments.items
+    knowledge_base = _load(files, arguments.engine)
+    if knowledge_base is None:
+        return EXIT_INPUT_ERROR
+    depth = {} if arguments.depth is None else {"depth": arguments.depth}
+    try:
+        answer = knowledge_base.why_not(atom, **depth)
+    except LexlogError as error:
+        return _input_error(error)
+    follows = answer.status == "follows"
+    if arguments.why_not:
+        if follows:
+            print(f"{answer.goal.text} does follow; its proof is in the why-not answer", file=sys.stderr)
+        print(_render(answer, arguments.format, sys.stdout))
+        return EXIT_NEGATIVE if follows else EXIT_OK
+    if not follows:
+        print(f"{answer.goal.text} does not follow; why not:", file=sys.stderr)
+        print(_render(answer, arguments.format, sys.stdout))
+        return EXIT_NEGATIVE
+    try:
+        proof = knowledge_base.explain(atom)
+    except LexlogError as error:  # a pattern with variables: a proof needs a ground atom
+        return _input_error(error)
+    print(_render(proof, arguments.format, sys.stdout))
+    return EXIT_OK
+
+
+# --- test -------------------------------------------------------------------------------------------------------
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
+
+
+def run_test(arguments: argparse.Namespace) -> int:
+    files = arguments.files or bundled_case_files()
+    report = run_tests(files, arguments.engine)
+    if arguments.json:
+        print(json.dumps(_test_document(report), ensure_ascii=False, indent=2 if arguments.indent else None))
+    else:
+        colour = _use_colour(sys.stdout)
+        for result in report.files:
+            print(result.file)
+            if result.error is not None:
+                print(_indent(result.error.render(colour), "  "))
+                continue
+            for expectation in result.expectations:
+                line = expectation.expectation.span.line
+                print(f"  {'PASS' if expectation.passed else 'FAIL'}  {expectation.text}  (line {line})")
+                if not expectation.passed:
+                    text = render(result.explain_failure(expectation), "text", colour=colour)
+                    print(_indent(text, "        "))
+            for violation in result.violations:
+                assert result.knowledge_base is not None
+                heading, *reasons = render_violation(result.knowledge_base, violation, colour).splitlines()
+                print(f"  VIOLATED  {heading}")
+                for line in reasons:
+                    print(f"        {line}")
+        print(report.summary())
+    if report.errors:
+        return EXIT_INPUT_ERROR
+    return EXIT_OK if report.ok else EXIT_NEGATIVE
+
+
+def _test_document(report: Any) -> dict[str, Any]:
+    """`lexlog test --json` (documented in docs/cli.md)."""
+    files = []
+    for result in report.files:
+        entry: dict[str, Any] = {"file": result.file, "ok": result.ok, "error": None, "expectations": [], "violations": []}
+        if result.error is not None:
+            entry["error"] = result.error.render(False)
+            files.append(entry)
+            continue
+        for expectation in result.expectations:
+            item: dict[str, Any] = {
+                "expectation": expectation.text,
+                "line": expectation.expectation.span.line,
+                "passed": expectation.passed,
+                "answers": [dict(answer) for answer in expectation.answers],
+                "explanation": None,
+            }
+            if not expectation.passed:
+                item["explanation"] = json.loads(render(result.explain_failure(expectation), "json"))
+            entry["expectations"].append(item)
+        for violation in result.violations:
+            entry["violations"].append(
+                {
+                    "constraint": violation.constraint.name,
+                    "line": violation.constraint.span.line,
+                    "binding": dict(violation.binding),
+                    "explanation": render_violation(result.knowledge_base, violation),
+                }
+            )
+        files.append(entry)
+    return {
+        "ok": report.ok,
+        "passed": report.passed,
+        "failed": report.failed,
+        "violations": report.violations,
+        "errors": report.errors,
+        "summary": report.summary(),
+        "files": files,
+    }
+
+
+# --- fuzz -------------------------------------------------------------------------------------------------------
+
+
+def run_fuzz(arguments: argparse.Namespace) -> int:
+    files = arguments.files or _library_entry()
+    knowledge_base = _load(files, arguments.engine)
+    if knowledge_base is None:
+        return EXIT_INPUT_ERROR
+    result = fuzz_knowledge_base(
+        knowledge_base,
+        max_examples=arguments.max_examples,
+        seed=arguments.seed,
+        max_rows=arguments.max_rows,
+        fresh=arguments.fresh,
+        files=files,
+    )
+    if not result.constraints:
+        print("no integrity constraints to check")
+        return EXIT_OK
+    if result.found:
+        sys.stdout.write(result.case_file())
+        names = ", ".join(dict.fromkeys(violation.constraint.name for violation in result.violations))
+        print(f"lexlog fuzz: violated {names}; the minimal posture above is a case file", file=sys.stderr)
+        print(f"lexlog fuzz: {result.statistics()}", file=sys.stderr)
+        return EXIT_NEGATIVE
+    print(f"no integrity constraint violated ({result.constraints} constraints); {result.statistics()}")
+    return EXIT_OK
+
+
+# --- batch ------------------------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; nothing at all when the stream is not one."""
+
+    def __init__(self, stream: Any, total: Optional[int]) -> None:
+        self.stream, self.total = stream, total
+        self.enabled = hasattr(stream, "isatty") and stream.isatty()
+        self.started = self.last = time.perf_counter()
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.perf_counter()
+        if self.enabled and (now - self.last >= 0.1 or self.done == self.total):
+            self.last = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        rate = self.done / max(now - self.started, 1e-9)
+        if self.total:
+            filled = int(30 * self.done / self.total)
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}"
+        else:
+            bar = f"{self.done} cases"
+        self.stream.write(f"\r{bar}  {rate:.0f} cases/s")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+    def finish(self, errors: int) -> None:
+        if self.enabled:
+            self.clear()
+            seconds = time.perf_counter() - self.started
+            bad = f", {errors} bad line{'s' if errors != 1 else ''}" if errors else ""
+            self.stream.write(f"{self.done} cases in {seconds:.1f} s ({self.done / max(seconds, 1e-9):.0f} cases/s){bad}\n")
+
+
+def _count_lines(path: str) -> Optional[int]:
+    try:
+        with open(path, "rb") as stream:
+            return sum(1 for line in stream if line.strip())
+    except OSError:
+        return None
+
+
+def run_batch_command(arguments: argparse.Namespace) -> int:
+    files = arguments.files or _library_entry()
+    knowledge_base = _load(files, arguments.engine)
+    if knowledge_base is None:
+        return EXIT_INPUT_ERROR
+    runner = BatchRunner(knowledge_base, explain=arguments.explain)
+    if arguments.cases == "-":
+        stream, total = sys.stdin, None
+    else:
+        try:
+            stream = open(arguments.cases, encoding="utf-8")
+        except OSError as error:
+            print(f"{arguments.cases}: cannot read: {error.strerror or error}", file=sys.stderr)
+            return EXIT_INPUT_ERROR
+        total = _count_lines(arguments.cases) if os.path.isfile(arguments.cases) else None
+    progress = _Progress(sys.stderr, total)
+    errors = 0
+    try:
+        for output in runner.run(stream):
+            if isinstance(output, BatchError):
+                errors += 1
+                progress.clear()
+                print(f"{arguments.cases}:{output.line}: {output.message}", file=sys.stderr)
+            else:
+                sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
+            progress.step()
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    sys.stdout.flush()
+    progress.finish(errors)
+    return EXIT_INPUT_ERROR if errors else EXIT_OK
+
+
 def run_repl(arguments: argparse.Namespace) -> int:
     from lexlog.repl.shell import run
 
@@ -87,27 +371,76 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE, help="evaluation backend")
     parser.add_argument("-c", dest="command_text", metavar="COMMANDS", help="run these prompt commands and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Every subcommand also takes --engine after its name (`lexlog query --engine pydatalog ...`).
+    engine = argparse.ArgumentParser(add_help=False)
+    engine.add_argument("--engine", choices=sorted(ENGINES), default=argparse.SUPPRESS, help="evaluation backend")
 
-    repl = commands.add_parser("repl", help="the interactive prompt on FILEs (default: the bundled law)")
+    repl = commands.add_parser("repl", parents=[engine], help="the interactive prompt on FILEs (default: the bundled law)")
     repl.add_argument("files", nargs="*", metavar="FILE")
     repl.set_defaults(run=run_repl)
 
-    check = commands.add_parser("check", help="check files for errors and warnings (default: the bundled law)")
+    check = commands.add_parser("check", parents=[engine], help="check files for errors and warnings (default: the bundled law)")
     check.add_argument("files", nargs="*", metavar="FILE")
     check.set_defaults(run=run_check)
 
-    fmt = commands.add_parser("fmt", help="print files in canonical form, or rewrite them with --in-place")
+    fmt = commands.add_parser("fmt", parents=[engine], help="print files in canonical form, or rewrite them with --in-place")
     fmt.add_argument("files", nargs="+", metavar="FILE")
     mode = fmt.add_mutually_exclusive_group()
     mode.add_argument("-i", "--in-place", action="store_true", help="rewrite each file (atomically)")
     mode.add_argument("--check", action="store_true", help="exit 1 if a file is not in canonical form")
     fmt.set_defaults(run=run_fmt)
+
+    query = commands.add_parser("query", parents=[engine], help="answer a query against FILEs")
+    query.add_argument("files", nargs="+", metavar="FILE")
+    query.add_argument("-q", "--query", dest="goal", required=True, metavar="GOAL", help="e.g. 'appealable(O)'")
+    query.add_argument("--json", action="store_true", help='print {"query": ..., "answers": [{"O": ...}]}')
+    query.add_argument("--fail-empty", action="store_true", help="exit 1 when there is no answer")
+    query.set_defaults(run=run_query, extra_positionals="files")
+
+    explain = commands.add_parser(
+        "explain", parents=[engine], help="why an atom follows (its proof), or why not", usage="%(prog)s [options] FILE... ATOM"
+    )
+    explain.add_argument("items", nargs="+", metavar="FILE... ATOM", help="the files, then the atom to explain")
+    explain.add_argument("--format", choices=sorted(_FORMATS), default="text", help="text (default), md, json or dot")
+    explain.add_argument("--why-not", action="store_true", help="explain why the atom (or pattern) does not follow")
+    explain.add_argument("--depth", type=int, metavar="N", help="levels of sub-goals a why-not explores (default 2)")
+    explain.set_defaults(run=run_explain, extra_positionals="items")
+
+    test = commands.add_parser("test", parents=[engine], help="run expectations and constraints (default: the seed cases)")
+    test.add_argument("files", nargs="*", metavar="FILE")
+    test.add_argument("--json", action="store_true", help="one JSON report for CI (see docs/cli.md)")
+    test.add_argument("--indent", action="store_true", help=argparse.SUPPRESS)
+    test.set_defaults(run=run_test, extra_positionals="files")
+
+    fuzz = commands.add_parser(
+        "fuzz", parents=[engine], help="search case postures for a violated integrity constraint (default: the bundled law)"
+    )
+    fuzz.add_argument("files", nargs="*", metavar="FILE")
+    fuzz.add_argument("--max-examples", type=int, default=1000, metavar="N", help="postures to generate (default 1000)")
+    fuzz.add_argument("--seed", type=int, default=0, metavar="S", help="random seed; the same seed, the same search (default 0)")
+    fuzz.add_argument("--max-rows", type=int, default=4, metavar="N", help="noise rows per input predicate (default 4)")
+    fuzz.add_argument("--fresh", type=int, default=3, metavar="N", help="new constants per sort (default 3)")
+    fuzz.set_defaults(run=run_fuzz, extra_positionals="files")
+
+    batch = commands.add_parser(
+        "batch", parents=[engine], help="evaluate JSON-lines cases: one line of conclusions per case (default: the bundled law)"
+    )
+    batch.add_argument("files", nargs="*", metavar="FILE")
+    batch.add_argument("--cases", required=True, metavar="CASES.jsonl", help="one case a line; - for standard input")
+    batch.add_argument("--explain", action="store_true", help="add each conclusion's explanation (lexlog.explanation/1)")
+    batch.set_defaults(run=run_batch_command, extra_positionals="files")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    arguments = parser.parse_args(argv)
+    arguments, extras = parser.parse_known_args(argv)
+    # Positionals after an option (`lexlog explain case.dl --format md 'appealable(o)'`) belong to the command.
+    target = getattr(arguments, "extra_positionals", None)
+    if extras and (target is None or any(extra.startswith("-") and extra != "-" for extra in extras)):
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    if extras:
+        setattr(arguments, target, list(getattr(arguments, target) or []) + extras)
     run: Callable[[argparse.Namespace], int] | None = getattr(arguments, "run", None)
     if run is None:
         arguments.files = []
