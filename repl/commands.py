@@ -668,11 +668,16 @@ def cite(session: Session, argument: str) -> str:
         lines.append("no rule cites it.")
         return "\n".join(lines)
     lines.append(f"{len(resting)} rule{'s' if len(resting) != 1 else ''} cite{'s' if len(resting) == 1 else ''} it:")
+    rows = []
     for rule in resting:
         pins = [c.pin for c in rule.annotations.citations if c.authority == name and c.pin]
         label = rule.annotations.label or "(unlabelled)"
-        head = kb.statement_text(rule).splitlines()[-1].split(" :-")[0].rstrip(".")
-        lines.append(f"  {label}  {head}" + (f"  at {', '.join(pins)}" if pins else "") + f"  ({_location(rule.span)})")
+        clause = next(line for line in kb.statement_text(rule).splitlines() if not line.startswith("@"))
+        head = clause.split(" :-")[0].rstrip(".")
+        rows.append((label, head, f"at {', '.join(pins)}" if pins else "", f"({_location(rule.span)})"))
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip())
     changes = _diff_lines(kb.conclusions(), kb.without_rules(resting).conclusions())
     lines.append("")
     if changes:

@@ -174,7 +174,9 @@ class Shell:
         self.prompt_session: PromptSession = PromptSession(
             message=[("class:prompt", PROMPT)],
             multiline=True,
-            prompt_continuation=lambda width, line_number, wrap_count: [("class:continuation", CONTINUATION.rjust(width))],
+            prompt_continuation=lambda width, line_number, wrap_count: (
+                [("class:continuation", CONTINUATION.rjust(width))] if not wrap_count else " " * width
+            ),
             lexer=PygmentsLexer(LexlogLexer),
             completer=LexlogCompleter(lambda: self.session),
             complete_while_typing=False,

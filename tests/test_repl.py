@@ -463,3 +463,13 @@ def test_lexer_tokens() -> None:
     assert (Name.Function, "appealable") in tokens and (Name.Function, "stayed") in tokens
     assert (Name.Variable, "O") in tokens and (Name.Constant, "x") in tokens
     assert (Keyword, "not") in tokens and (Keyword.Pseudo, ":why") in tokens
+
+
+def test_ctrl_c_during_evaluation_cancels_and_keeps_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(session: Session, argument: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(commands_module.COMMANDS, "slow", commands_module.Command("slow", slow, ":slow", "interrupted"))
+    shown, session = drive("qi_decided(melson).\r:slow\rqi_decided(melson)?\r")
+    assert "cancelled" in shown and shown.rstrip().endswith("yes.")
+    assert [atom.text for atom in session.kb.asserted] == ["qi_decided(melson)"]
