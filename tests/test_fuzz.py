@@ -1,0 +1,116 @@
+"""kb/fuzz.py and kb/postures.py in-process: the space of postures, the search, minimality, explanations."""
+
+from __future__ import annotations
+
+import random
+
+from lexlog.kb import (
+    KnowledgeBase,
+    Posture,
+    PostureSpace,
+    case_file,
+    explain_violation,
+    fuzz_knowledge_base,
+    library_path,
+)
+from lexlog.kb.explanation import GroundAtom
+
+PLANTED = """\
+input employee(Person).
+input manager_of(Manager, Person).
+input on_leave(Person).
+input acting_for(Deputy, Manager).
+output can_approve(Manager, Person).
+
+@label manager_approves
+can_approve(M, P) :- manager_of(M, P), employee(P), not on_leave(M).
+@label deputy_approves
+can_approve(D, P) :- acting_for(D, M), can_approve(M, P).
+
+constraint approver_on_leave :- can_approve(M, _), on_leave(M).
+"""
+
+
+def library() -> KnowledgeBase:
+    return KnowledgeBase.from_files([library_path("fifth_circuit_qi")])
+
+
+def test_space_of_the_library_infers_sorts_and_keeps_file_constants():
+    space = PostureSpace.of(library(), fresh=2)
+    sorts = {predicate.name: predicate.sorts for predicate in space.predicates}
+    assert len(sorts) == 19
+    assert sorts["discovery_order"] == ("Order", "Defendant") and sorts["sued_individually"] == ("Defendant",)
+    assert space.domains["Defendant"] == ("defendant1", "defendant2")
+    assert space.domains["How"][0] == "motion_to_dismiss"  # the constant the rules test comes first
+    assert not set(space.domains["Order"]) & set(space.domains["Defendant"])
+
+
+def test_sorts_join_through_rules():
+    """`on_leave(Person)` holds a manager in the constraint, so managers and persons are one sort."""
+    space = PostureSpace.of(KnowledgeBase.from_source(PLANTED))
+    assert {sort for predicate in space.predicates for sort in predicate.sorts} == {"Person"}
+
+
+def test_undeclared_inputs_are_body_predicates_no_rule_concludes():
+    space = PostureSpace.of(KnowledgeBase.from_source("e(a, b).\nb(c).\nr(X, Y) :- e(X, Y), not b(Y).\n"))
+    assert {predicate.name for predicate in space.predicates} == {"e", "b"}
+
+
+def test_unfolding_supports_the_goal():
+    knowledge_base = library()
+    space = PostureSpace.of(knowledge_base)
+    rng = random.Random(5)
+    step_three = [goal for goal in space.rules[("step_three_met", 1)]][0]
+    atoms = space.unfold(step_three, rng.choice)
+    predicates = {atom.predicate for atom in atoms}
+    assert {"discovery_order", "finds_pleadings_overcome_qi", "identifies_fact_question", "allows_request"} <= predicates
+
+
+def test_posture_json_round_trip_and_case_file():
+    posture = Posture.of([GroundAtom("discovery_order", ("o1", "smith")), GroundAtom("appealed", ("o1",))])
+    assert Posture.from_json(posture.to_json()) == posture
+    text = case_file(posture, [library_path("fifth_circuit_qi")], ["a comment"], ("discovery_order", "appealed"))
+    assert text == "% a comment\n\ninclude <fifth_circuit_qi>.\n\ndiscovery_order(o1, smith).\nappealed(o1).\n"
+    reloaded = KnowledgeBase.from_source(text.replace("include <fifth_circuit_qi>.", f'include "{library_path("fifth_circuit_qi")}".'))
+    assert reloaded.holds("appealable(o1)") is False  # smith is not sued individually: no QI, no appeal
+
+
+def test_fuzz_finds_and_shrinks_planted_violation():
+    result = fuzz_knowledge_base(KnowledgeBase.from_source(PLANTED), max_examples=300, seed=2)
+    assert result.found and result.tried > 0 and result.rate > 0
+    assert {violation.constraint.name for violation in result.violations} == {"approver_on_leave"}
+    assert sorted(atom.predicate for atom in result.posture) == ["acting_for", "employee", "manager_of", "on_leave"]
+    # 1-minimal: leaving out any fact removes every violation
+    for index in range(len(result.posture)):
+        smaller = [atom for position, atom in enumerate(result.posture) if position != index]
+        assert not KnowledgeBase.from_source(PLANTED).suppose_ground(smaller).violations()
+
+
+def test_violation_explanation_proves_each_condition():
+    result = fuzz_knowledge_base(KnowledgeBase.from_source(PLANTED), max_examples=300, seed=2)
+    reasons = explain_violation(result.knowledge_base, result.violations[0])
+    assert [reason.condition.split("(")[0] for reason in reasons] == ["can_approve", "on_leave"]
+    assert reasons[0].explanation.rule.label == "deputy_approves"
+    assert "% constraint approver_on_leave is violated" in result.case_file()
+
+
+def test_fuzz_bundled_library_is_consistent():
+    result = fuzz_knowledge_base(library(), max_examples=100, seed=11)
+    assert not result.found and result.constraints == 14 and result.tried >= 100
+
+
+def test_fuzz_finds_a_deep_planted_bug_in_a_copy_of_the_library(tmp_path):
+    """Drop the stay's exception for permitted discovery: only a posture that permits a request exposes it."""
+    import shutil
+    from pathlib import Path
+
+    copy = tmp_path / "library"
+    shutil.copytree(Path(library_path("fifth_circuit_qi")).parent, copy)
+    stay = copy / "stay.dl"
+    text = stay.read_text()
+    broken = text.replace("discovery_stayed(D) :- qi_pending(D), not limited_discovery_authorized(D).", "discovery_stayed(D) :- qi_pending(D).")
+    assert broken != text
+    stay.write_text(broken)
+    result = fuzz_knowledge_base(KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")]), max_examples=1000, seed=1)
+    assert result.found
+    assert "stayed_yet_permitted" in {violation.constraint.name for violation in result.violations}
