@@ -39,3 +39,17 @@ def engine(request):
     from lexlog.kb.engines import get_engine
 
     return get_engine(request.param)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "long: runs only with LEXLOG_PROFILE=long (minutes, not seconds)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `long` are deselected (not skipped) unless the long profile is chosen."""
+    if os.environ.get("LEXLOG_PROFILE", "ci") == "long":
+        return
+    deselected = [item for item in items if item.get_closest_marker("long")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("long")]
