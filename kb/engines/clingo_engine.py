@@ -209,14 +209,23 @@ class ClingoEngine:
 
     def __init__(self, arguments: Sequence[str] = ()):
         self.arguments = ["--warn=none", *arguments]
+        # The rules change far less often than the facts (a session, a batch of cases): translate them once.
+        self._translated: Optional[tuple[tuple[tuple[Rule, ...], ...], _Translator, list[ast.AST]]] = None
+
+    def _translate(self, program: EvaluationProgram) -> tuple[_Translator, list[ast.AST]]:
+        if self._translated is not None and self._translated[0] == program.strata:
+            return self._translated[1], self._translated[2]
+        translator = _Translator()
+        rules = [clingo_rule for rule in program.rules for clingo_rule in translator.rules(rule)]
+        self._translated = (program.strata, translator, rules)
+        return translator, rules
 
     def evaluate(self, program: EvaluationProgram) -> Model:
-        translator = _Translator()
+        translator, rules = self._translate(program)
         control = clingo.Control(self.arguments)
         with ast.ProgramBuilder(control) as builder:
-            for rule in program.rules:
-                for clingo_rule in translator.rules(rule):
-                    builder.add(clingo_rule)
+            for clingo_rule in rules:
+                builder.add(clingo_rule)
         with control.backend() as backend:
             for key, rows in program.facts.items():
                 name = translator.name(key)
