@@ -181,9 +181,10 @@ def split_command_text(text: str) -> list[str]:
         piece = piece.strip()
         if not piece:
             continue
-        if not is_command(piece) and not is_complete(piece):
-            piece += "."
-        lines.extend(piece.split("\n"))
+        piece_lines = piece.split("\n")
+        if not is_command(piece_lines[-1].strip()) and not is_complete(piece):
+            piece_lines[-1] += "."
+        lines.extend(piece_lines)
     return lines
 
 

@@ -419,6 +419,8 @@ def test_statement_splitting() -> None:
         ("incomplete", "b(", 5),
     ]
     assert split_command_text('a(x); ?- p("a;b")\n  ; :why 1;?- q(X,\nY)') == ["a(x).", '?- p("a;b").', ":why 1", "?- q(X,", "Y)."]
+    # A command on the last line of a piece ends it; only an unfinished statement gets a full stop.
+    assert split_command_text("appealable(O)?\n:why 1") == ["appealable(O)?", ":why 1"]
 
 
 def completions(text: str) -> list[str]:
