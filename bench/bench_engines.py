@@ -6,7 +6,10 @@ resolution, rules written left-recursive so it terminates, every predicate asked
 * `tc-400`, `tc-2000`: the full transitive closure `path(X, Y)` of a chain of 400 / 2,000 edges
   (80,200 / 2,001,000 tuples);
 * `legal-10k`: a generated 60-rule legal-shaped program (5 strata of 12 rules, negation of lower strata,
-  comparisons on years and amounts) over 10,000 cases with 6 input predicates.
+  comparisons on years and amounts) over 10,000 cases with 6 input predicates;
+* `explain-zapata`: the bundled knowledge base with the Zapata case file: for lexlog, load and check the files,
+  answer the ground query `appealable(zapata_order)` and build and render its full proof; for raw clingo, the same
+  rules and facts evaluated once (raw clingo has no explanations, so it shows the floor); raw pyDatalog: not run.
 
 Each measurement runs in a fresh subprocess (one warm-up-free run, best of `--repeat`) under a time limit; the table
 gives seconds and the ratio to raw clingo, and the model size each run found (they must agree).
@@ -21,10 +24,11 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
 from lexlog.grammar.tree import Atom, Comparison, Constant, Literal, Rule, Variable
 
-WORKLOADS = ("tc-400", "tc-2000", "legal-10k")
+WORKLOADS = ("tc-400", "tc-2000", "legal-10k", "explain-zapata")
 RUNNERS = ("lexlog-clingo", "lexlog-pydatalog", "raw-clingo", "raw-pydatalog")
 
 # --- workloads as tree objects -------------------------------------------------------------------------------
@@ -94,7 +98,30 @@ def workload(name: str):
         return transitive_closure(2000)
     if name == "legal-10k":
         return legal()
+    if name == "explain-zapata":
+        from lexlog.kb import KnowledgeBase
+
+        knowledge_base = KnowledgeBase.from_files([ZAPATA])
+        facts: dict = defaultdict(set)
+        for atom in knowledge_base.facts():
+            facts[atom.key].add(atom.arguments)
+        return knowledge_base.rules, {key: frozenset(rows) for key, rows in facts.items()}
     raise ValueError(name)
+
+
+ZAPATA = str(Path(__file__).resolve().parent.parent / "kb" / "library" / "cases" / "zapata.dl")
+
+
+def run_lexlog_explanation(engine_name: str) -> int:
+    """Load the case file, answer the ground query and render its whole proof: what a lawyer waits for."""
+    from lexlog.kb import KnowledgeBase, render
+
+    knowledge_base = KnowledgeBase(engine_name)
+    knowledge_base.load_files([ZAPATA])
+    assert knowledge_base.holds("appealable(zapata_order)")
+    text = render(knowledge_base.explain("appealable(zapata_order)"), "text")
+    assert "Backe v. LeBlanc" in text
+    return len(knowledge_base.model)
 
 
 # --- runners ---------------------------------------------------------------------------------------------------
@@ -181,6 +208,12 @@ def run_raw_pydatalog(rules, facts) -> int:
 
 
 def measure(runner: str, name: str) -> dict:
+    if name == "explain-zapata" and runner.startswith("lexlog-"):
+        started = time.perf_counter()
+        size = run_lexlog_explanation(runner.removeprefix("lexlog-"))
+        return {"seconds": time.perf_counter() - started, "size": size}
+    if name == "explain-zapata" and runner == "raw-pydatalog":
+        raise SystemExit("not run: raw pyDatalog has no explanations")
     rules, facts = workload(name)
     started = time.perf_counter()
     if runner == "lexlog-clingo":
