@@ -28,7 +28,7 @@ from lexlog.kb import (
     run_tests,
     write_atomically,
 )
-from lexlog.repl.session_io import case_file_text, split_statements, split_top_level, strip_comments
+from lexlog.repl.session_io import canonical, case_file_text, split_statements, split_top_level, strip_comments
 
 DEFAULT_DEPTH: int = inspect.signature(KnowledgeBase.why_not).parameters["depth"].default
 FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
@@ -185,27 +185,6 @@ def _refuse_non_fact(text: str) -> None:
             "only facts can be typed at the prompt; rules, declarations, authorities and expectations belong in a "
             "file: write them in a .dl file and :load it"
         )
-
-
-def canonical(text: str) -> str:
-    """Fact text without whitespace outside strings, for comparing what people typed."""
-    out, quoted, index = [], False, 0
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            out.append(char)
-            if char == "\\" and index + 1 < len(text):
-                out.append(text[index + 1])
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-            out.append(char)
-        elif not char.isspace():
-            out.append(char)
-        index += 1
-    return "".join(out)
 
 
 def _outside_strings(text: str) -> str:

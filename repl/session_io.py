@@ -153,28 +153,38 @@ def read_units(lines: Iterable[str]) -> Iterator[Unit]:
     yield from reader.finish()
 
 
+def scan(text: str) -> Iterator[tuple[str, bool]]:
+    """The text piece by piece, each with whether it lies inside a double-quoted string; an escape is one piece."""
+    quoted, index = False, 0
+    while index < len(text):
+        char = text[index]
+        if quoted and char == "\\" and index + 1 < len(text):
+            yield text[index : index + 2], True
+            index += 2
+            continue
+        if char == '"':
+            yield char, True
+            quoted = not quoted
+        else:
+            yield char, quoted
+        index += 1
+
+
+def canonical(text: str) -> str:
+    """Text without whitespace outside strings, for comparing what people typed."""
+    return "".join(piece for piece, quoted in scan(text) if quoted or not piece.isspace())
+
+
 def split_command_text(text: str) -> list[str]:
     """`-c` text as input lines: `;` (outside strings) separates commands, and ends a statement that has no closing
     `.` or `?` of its own; within a piece, newlines continue a statement as in piped input."""
-    pieces, current, index, quoted = [], [], 0, False
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            current.append(char)
-            if char == "\\" and index + 1 < len(text):
-                current.append(text[index + 1])
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-            current.append(char)
-        elif char == ";":
+    pieces, current = [], []
+    for piece, quoted in scan(text):
+        if piece == ";" and not quoted:
             pieces.append("".join(current))
             current = []
         else:
-            current.append(char)
-        index += 1
+            current.append(piece)
     pieces.append("".join(current))
     lines: list[str] = []
     for piece in pieces:
@@ -190,31 +200,17 @@ def split_command_text(text: str) -> list[str]:
 
 def split_top_level(text: str, separators: str = ",") -> list[str]:
     """Split at separators outside parentheses and strings: `a(x, y), b(z)` -> `a(x, y)`, `b(z)`."""
-    parts, current, depth, quoted, index = [], [], 0, False, 0
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            current.append(char)
-            if char == "\\" and index + 1 < len(text):
-                current.append(text[index + 1])
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-            current.append(char)
-        elif char == "(":
+    parts, current, depth = [], [], 0
+    for piece, quoted in scan(text):
+        if not quoted and piece == "(":
             depth += 1
-            current.append(char)
-        elif char == ")":
+        elif not quoted and piece == ")":
             depth -= 1
-            current.append(char)
-        elif char in separators and depth <= 0:
+        elif not quoted and piece in separators and depth <= 0:
             parts.append("".join(current).strip())
             current = []
-        else:
-            current.append(char)
-        index += 1
+            continue
+        current.append(piece)
     parts.append("".join(current).strip())
     return [part for part in parts if part]
 
