@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from lexlog.grammar import LexlogSyntaxError, parse, parse_atom, parse_body, print_program
-from tests.syntax_strategies import programs
+from strategies import printable_programs as programs
 
 VALID_SOURCE = """% the careful procedure
 authority backe = "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)".
