@@ -310,6 +310,18 @@ class CitedAuthority:
         return self.authority if self.pin is None else f"{self.authority} at {self.pin}"
 
 
+def merge_pins(citations: tuple[Citation, ...]) -> list[Citation]:
+    """One citation per authority, its pins joined in order (`310, 311-12`), as a brief cites a case once."""
+    merged: dict[str, list[Citation]] = {}
+    for citation in citations:
+        merged.setdefault(citation.authority, []).append(citation)
+    result = []
+    for authority, group in merged.items():
+        pins = list(dict.fromkeys(c.pin for c in group if c.pin is not None))
+        result.append(Citation(authority, ", ".join(pins) if pins else None, group[0].span))
+    return result
+
+
 def cite(citation: Citation, vocabulary: Vocabulary) -> CitedAuthority:
     full = vocabulary.citation(citation.authority)
     pinned = pin_citation(full, citation.pin) if full is not None else None
@@ -340,7 +352,7 @@ def rule_ref(rule: Rule, vocabulary: Vocabulary) -> RuleRef:
 
     text = print_statement(Rule(rule.head, rule.body)).replace("\n", " ")
     text = re.sub(r"\s+", " ", text)
-    citations = tuple(cite(citation, vocabulary) for citation in rule.annotations.citations)
+    citations = tuple(cite(citation, vocabulary) for citation in merge_pins(rule.annotations.citations))
     return RuleRef(rule.annotations.label, citations, known_span(rule.span), text, rule)
 
 

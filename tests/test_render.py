@@ -283,3 +283,21 @@ def test_generated_explanations_render_everywhere(text, data):
         parse_dot(render(explanation, "dot"))
         render(explanation, "markdown")
         render(explanation, "text", colour=True)
+
+
+def test_one_authority_cited_at_several_pins_reads_as_one_citation() -> None:
+    from lexlog.grammar import parse
+    from lexlog.kb.explanation import Vocabulary, rule_ref
+
+    program = parse(
+        'authority carswell = "Carswell v. Camp, 54 F.4th 307 (5th Cir. 2022)".\n'
+        'authority backe = "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)".\n'
+        "@cite carswell at 310, backe at 648, carswell at 311-12, carswell, carswell at 310\n"
+        "h(X) :- b(X)."
+    )
+    rule = program.statements[-1]
+    texts = [cited.text for cited in rule_ref(rule, Vocabulary.of(program.statements)).citations]
+    assert texts == [
+        "Carswell v. Camp, 54 F.4th 307, 310, 311-12 (5th Cir. 2022)",
+        "Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012)",
+    ]
