@@ -213,7 +213,7 @@ class KnowledgeBase:
         state.retracted = state.retracted - {ground}
         self._check_fact(state, atom, fact)
         self._state = state
-        self._invalidate()
+        self._invalidate(rules_changed=False)
         return ground
 
     def retract_fact(self, fact: Union[str, Atom]) -> bool:
@@ -227,13 +227,11 @@ class KnowledgeBase:
         else:
             return False
         self._state = state
-        self._invalidate()
+        self._invalidate(rules_changed=False)
         return True
 
     def suppose(self, facts: Iterable[Union[str, Atom]]) -> "KnowledgeBase":
         """A copy of this knowledge base in which the facts also hold, marked as supposed; this one is unchanged."""
-        supposition = copy.copy(self)
-        supposition._engine = get_engine(self.engine_name)
         state = copy.copy(self._state)
         for fact in facts:
             atom = self._ground(fact, "<suppose>")
@@ -241,9 +239,7 @@ class KnowledgeBase:
             state.supposed = {**state.supposed, ground: Fact(atom, span=atom.span)}
             state.retracted = state.retracted - {ground}
             self._check_fact(state, atom, fact)
-        supposition._state = state
-        supposition._invalidate()
-        return supposition
+        return self._copy_with(state, rules_changed=False)
 
     def suppose_ground(self, atoms: Iterable[GroundAtom]) -> "KnowledgeBase":
         """`suppose` for a posture: ground atoms of declared `input` predicates, checked only against their
@@ -259,16 +255,10 @@ class KnowledgeBase:
         trees = [Atom(atom.predicate, tuple(Constant(value) for value in atom.arguments)) for atom in atoms]
         if not typed:
             return self.suppose(trees)
-        supposition = copy.copy(self)
-        supposition._engine = get_engine(self.engine_name)
         state = copy.copy(self._state)
         state.supposed = {**state.supposed, **{GroundAtom(a.predicate, tuple(a.arguments)): Fact(t) for a, t in zip(atoms, trees)}}
         state.retracted = state.retracted - {GroundAtom(a.predicate, tuple(a.arguments)) for a in atoms}
-        supposition._state = state
-        normalised = self._normalised_rules()
-        supposition._invalidate()
-        supposition._normalised = normalised  # the rules are the same
-        return supposition
+        return self._copy_with(state, rules_changed=False)
 
     def _ground(self, fact: Union[str, Atom], name: str) -> Atom:
         atom = self._parse_atom(fact, name) if isinstance(fact, str) else fact
@@ -428,13 +418,9 @@ class KnowledgeBase:
         """A copy of this knowledge base without the given rules (e.g. those resting on one authority); this one is
         unchanged. Removing rules keeps a checked program checked, so the copy is not checked again."""
         dropped = {id(rule) for rule in rules}
-        copied = copy.copy(self)
-        copied._engine = get_engine(self.engine_name)
         state = copy.copy(self._state)
         state.statements = [s for s in state.statements if id(s) not in dropped]
-        copied._state = state
-        copied._invalidate()
-        return copied
+        return self._copy_with(state, rules_changed=True)
 
     def conclusions(self) -> set[GroundAtom]:
         """Every atom of an output-declared predicate in the model (of every rule-concluded predicate if no
@@ -516,12 +502,23 @@ class KnowledgeBase:
 
     # --- internals --------------------------------------------------------------------------------------------
 
-    def _invalidate(self) -> None:
+    def _invalidate(self, rules_changed: bool = True) -> None:
+        """Forget what was computed from the state; facts-only changes keep what comes of the rules alone."""
         self._model: Model | None = None
         self._index_cache: ModelIndex | None = None
         self._prover_cache: Prover | None = None
-        self._vocabulary: Vocabulary | None = None
-        self._normalised: list[Rule] | None = None
+        if rules_changed:
+            self._vocabulary: Vocabulary | None = None
+            self._normalised: list[Rule] | None = None
+            self._strata: tuple[tuple[Rule, ...], ...] | None = None
+
+    def _copy_with(self, state: _State, rules_changed: bool) -> "KnowledgeBase":
+        """Another knowledge base over `state`; this one is unchanged. The copy shares this one's backend, which
+        keeps no facts between evaluations (only, for clingo, the translation of unchanged rules)."""
+        copied = copy.copy(self)
+        copied._state = state
+        copied._invalidate(rules_changed)
+        return copied
 
     def _file_facts(self) -> dict[GroundAtom, Fact]:
         return {_ground_atom(s.atom): s for s in self._state.statements if isinstance(s, Fact)}
@@ -536,7 +533,9 @@ class KnowledgeBase:
         for ground in self.facts():
             relations.setdefault(ground.key, set()).add(ground.arguments)
         frozen = {key: frozenset(rows) for key, rows in relations.items()}
-        return EvaluationProgram(tuple(strata(self._normalised_rules())), frozen)
+        if self._strata is None:
+            self._strata = tuple(strata(self._normalised_rules()))
+        return EvaluationProgram(self._strata, frozen)
 
     def _index(self) -> ModelIndex:
         if self._index_cache is None:

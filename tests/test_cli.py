@@ -83,7 +83,7 @@ def test_explain_text_proof_cites_authorities():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("vacate_and_remand(zapata_order)")
     assert "by rule vacate_and_remand_appealable_order" in result.stdout
-    assert "Backe v. LeBlanc, 691 F.3d 645, 649 (5th Cir. 2012)" in result.stdout
+    assert "Backe v. LeBlanc, 691 F.3d 645, 648, 649 (5th Cir. 2012)" in result.stdout
 
 
 def test_explain_markdown_and_dot_and_json():
