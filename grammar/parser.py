@@ -567,7 +567,7 @@ def _context_hint(token: Token, text: str) -> str | None:
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     if not before.strip():
-        before = _strip_trailing_comments(text[:start]).rsplit("\n", 1)[-1] if "%" not in text[:start].rstrip().rsplit("\n", 1)[-1] else text[:start].rstrip().rsplit("\n", 1)[-1]
+        before = text[:start].rstrip().rsplit("\n", 1)[-1]  # the token opens a line: look at the line before
     words = before.replace("(", " ").split()
     if token.type == "LPAR" and words and words[-1] in KEYWORDS:
         return f"'{words[-1]}' is a reserved word of the language and cannot name a predicate here"

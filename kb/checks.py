@@ -353,8 +353,7 @@ def check_query(program: Program, body: tuple[BodyItem, ...], options: CheckOpti
     span = body[0].span if body else Span("<query>", 0, 0, 0, 0)
     with_query = Program(program.statements + (Query(body, span),), program.file)
     found = [d for run in (_safety, _arity, _undefined) for d in run(with_query, options) if d.is_error]
-    own = {id(item) for item in body}
-    return [d for d in found if d.span.file == span.file or not own]
+    return [d for d in found if d.span.file == span.file]
 
 
 CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (

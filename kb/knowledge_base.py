@@ -22,6 +22,7 @@ from lexlog.grammar import (
     print_body_item,
     print_statement,
     print_value,
+    suggest,
 )
 from lexlog.grammar.tree import (
     Atom,
@@ -285,8 +286,6 @@ class KnowledgeBase:
         declared = {d.key for d in program.of_type(Declaration)}
         known = declared | {f.atom.key for f in program.of_type(Fact)} | {r.head.key for r in program.of_type(Rule)}
         if declared and atom.key not in declared and not mine:
-            from lexlog.grammar import suggest
-
             close = suggest(atom.predicate, {name for name, _ in known if (name, _) != atom.key})
             if close is not None:
                 mine.append(
