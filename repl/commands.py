@@ -28,7 +28,7 @@ from lexlog.kb import (
     run_tests,
     write_atomically,
 )
-from lexlog.repl.session_io import canonical, case_file_text, split_statements, split_top_level, strip_comments
+from lexlog.repl.session_io import canonical, case_file_text, scan, split_statements, split_top_level, strip_comments
 
 DEFAULT_DEPTH: int = inspect.signature(KnowledgeBase.why_not).parameters["depth"].default
 FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
@@ -188,20 +188,7 @@ def _refuse_non_fact(text: str) -> None:
 
 
 def _outside_strings(text: str) -> str:
-    out, quoted, index = [], False, 0
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        else:
-            out.append(char)
-        index += 1
-    return "".join(out)
+    return "".join(piece for piece, quoted in scan(text) if not quoted)
 
 
 def assert_facts(session: Session, text: str) -> str:
@@ -297,19 +284,11 @@ def _split_options(argument: str, options: tuple[str, ...]) -> tuple[str, dict[s
 
 
 def _outside_strings_index(text: str, needle: str) -> Optional[int]:
-    quoted, index = False, 0
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif text.startswith(needle, index):
-            return index
-        index += 1
+    position = 0
+    for piece, quoted in scan(text):
+        if not quoted and text.startswith(needle, position):
+            return position
+        position += len(piece)
     return None
 
 
