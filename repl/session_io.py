@@ -29,54 +29,68 @@ _COMMAND = re.compile(r"\s*:[A-Za-z?]")
 _OPERAND_END = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_)")
 
 
-def split_statements(text: str) -> tuple[list[str], str]:
-    """The complete statements in `text` (each with its `.` or `?`), and the incomplete rest.
-
-    Comments are kept inside the statement they stand in (the parser skips them); a comment or blank text after
-    the last statement is returned as the rest. `%` after an operand inside parentheses is the remainder operator.
-    """
-    statements: list[str] = []
-    start = 0
-    index = 0
-    depth = 0
-    last = ""  # the last significant character outside comments and strings
-    length = len(text)
+def _segments(text: str) -> Iterator[tuple[str, int, int]]:
+    """The text as ("comment" | "string" | "char" | "end", start, stop) pieces, read as the grammar reads it:
+    `%` is a comment except where it is the remainder operator, and "end" is a statement's closing `.` or `?`."""
+    index, depth, in_body, last, length = 0, 0, False, "", len(text)
     while index < length:
         char = text[index]
         if char == '"':
-            index += 1
-            while index < length and text[index] != '"':
-                index += 2 if text[index] == "\\" else 1
-            index += 1
-            last = '"'
+            stop = index + 1
+            while stop < length and text[stop] != '"':
+                stop += 2 if text[stop] == "\\" else 1
+            yield "string", index, min(stop + 1, length)
+            index, last = stop + 1, '"'
             continue
-        if char == "%" and not (depth > 0 and last in _OPERAND_END):
+        if (char == "%" and not _is_remainder(last, depth, in_body)) or text.startswith("//", index):
             newline = text.find("\n", index)
-            index = length if newline < 0 else newline
-            continue
-        if text.startswith("//", index):
-            newline = text.find("\n", index)
-            index = length if newline < 0 else newline
+            stop = length if newline < 0 else newline
+            yield "comment", index, stop
+            index = stop
             continue
         if text.startswith("/*", index):
             end = text.find("*/", index + 2)
-            index = length if end < 0 else end + 2
+            stop = length if end < 0 else end + 2
+            yield "comment", index, stop
+            index = stop
             continue
+        if text.startswith((":-", "?-"), index):
+            in_body = True
         if char == "(":
             depth += 1
         elif char == ")":
             depth = max(0, depth - 1)
         elif char == "." or (char == "?" and not text.startswith("?-", index)):
-            statements.append(text[start : index + 1].strip())
-            start = index + 1
-            depth = 0
-            last = ""
-            index += 1
+            yield "end", index, index + 1
+            index, depth, in_body, last = index + 1, 0, False, ""
             continue
         if not char.isspace():
             last = char
+        yield "char", index, index + 1
         index += 1
+
+
+def split_statements(text: str) -> tuple[list[str], str]:
+    """The complete statements in `text` (each with its `.` or `?`), and the incomplete rest.
+
+    Comments are kept inside the statement they stand in (the parser skips them); a comment or blank text after
+    the last statement is returned as the rest.
+    """
+    statements: list[str] = []
+    start = 0
+    for kind, _begin, stop in _segments(text):
+        if kind == "end":
+            statements.append(text[start:stop].strip())
+            start = stop
     return statements, text[start:]
+
+
+def _is_remainder(last: str, depth: int, in_body: bool) -> bool:
+    """Whether a `%` is the remainder operator, as the grammar reads it: after an operand inside parentheses, or
+    after a name or number in a body (`X % 2 = 0`); after an atom's `)` at the top of a body it opens a comment."""
+    if depth > 0:
+        return last in _OPERAND_END
+    return in_body and last in _OPERAND_END and last != ")"
 
 
 def is_blank(text: str) -> bool:
@@ -86,18 +100,7 @@ def is_blank(text: str) -> bool:
 
 
 def strip_comments(text: str) -> str:
-    out, index = [], 0
-    while index < len(text):
-        if text[index] == "%" or text.startswith("//", index):
-            newline = text.find("\n", index)
-            index = len(text) if newline < 0 else newline
-        elif text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            index = len(text) if end < 0 else end + 2
-        else:
-            out.append(text[index])
-            index += 1
-    return "".join(out)
+    return "".join(text[begin:stop] for kind, begin, stop in _segments(text) if kind != "comment")
 
 
 def is_complete(text: str) -> bool:

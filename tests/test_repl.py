@@ -475,3 +475,10 @@ def test_ctrl_c_during_evaluation_cancels_and_keeps_the_session(monkeypatch: pyt
     shown, session = drive("qi_decided(melson).\r:slow\rqi_decided(melson)?\r")
     assert "cancelled" in shown and shown.rstrip().endswith("yes.")
     assert [atom.text for atom in session.kb.asserted] == ["qi_decided(melson)"]
+
+
+def test_remainder_in_a_query_body_is_not_a_comment() -> None:
+    statements, rest = split_statements("?- n(X), X % 2 = 0. % even ones\nb(x) :- a(x) % note\n.")
+    assert statements == ["?- n(X), X % 2 = 0.", "% even ones\nb(x) :- a(x) % note\n."]
+    assert is_complete("?- n(X), X % 2 = 0.")
+    assert not is_complete("?- n(X), X % 2 =")
