@@ -1,0 +1,117 @@
+"""The knowledge base's public face: changes are all-or-nothing, suppositions leave the original alone."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from lexlog.kb import KnowledgeBase, LexlogError
+
+RULES = """
+input edge(From, To) "there is an edge from {From} to {To}".
+output reach(From, To) "{To} can be reached from {From}".
+reach(X, Y) :- edge(X, Y).
+reach(X, Z) :- edge(X, Y), reach(Y, Z).
+edge(a, b).
+edge(b, c).
+"""
+
+
+@pytest.fixture(params=["clingo", "pydatalog"])
+def kb(request) -> KnowledgeBase:
+    return KnowledgeBase.from_source(RULES, "graph.dl", engine=request.param)
+
+
+def answers(kb: KnowledgeBase, goal: str) -> list[dict]:
+    return list(kb.query(goal).answers)
+
+
+def test_query_answers_in_a_stable_order(kb: KnowledgeBase) -> None:
+    assert answers(kb, "reach(a, X)") == [{"X": "b"}, {"X": "c"}]
+    assert kb.query("reach(a, c)").holds and kb.query("reach(a, c)").answers == ({},)
+    assert kb.query("reach(c, a)").answers == ()
+
+
+def test_assert_then_retract_restores_every_answer(kb: KnowledgeBase) -> None:
+    before = answers(kb, "reach(X, Y)")
+    kb.assert_fact("edge(c, a)")
+    assert {"X": "c", "Y": "c"} in answers(kb, "reach(X, Y)")
+    assert kb.retract_fact("edge(c, a)")
+    assert answers(kb, "reach(X, Y)") == before
+
+
+def test_retracting_a_file_fact_removes_its_consequences(kb: KnowledgeBase) -> None:
+    assert kb.retract_fact("edge(b, c)")
+    assert answers(kb, "reach(a, X)") == [{"X": "b"}]
+    assert not kb.retract_fact("edge(b, c)")
+
+
+def test_a_bad_fact_changes_nothing_and_says_where(kb: KnowledgeBase) -> None:
+    kb.assert_fact("edge(c, d)")
+    with pytest.raises(LexlogError) as caught:
+        kb.assert_fact("edge(c)")
+    assert caught.value.code == "arity_mismatch"
+    with pytest.raises(LexlogError) as caught:
+        kb.assert_fact("edg(c, e)")
+    assert caught.value.diagnostics[0].hint == "did you mean edge?"
+    with pytest.raises(LexlogError):
+        kb.assert_fact("edge(c, X)")
+    assert {"X": "d"} in answers(kb, "reach(a, X)")
+
+
+def test_a_file_with_errors_changes_nothing(kb: KnowledgeBase, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.dl"
+    broken.write_text("reach(X, Y) :- edge(X, Z).\nextra(a).\n")
+    with pytest.raises(LexlogError) as caught:
+        kb.load_files([str(broken)])
+    assert [d.code for d in caught.value.errors] == ["unbound_variable"]
+    assert "extra" not in {predicate for predicate, _ in kb.model.atoms()}
+    assert answers(kb, "reach(a, X)") == [{"X": "b"}, {"X": "c"}]
+
+
+def test_suppose_answers_in_a_copy_and_marks_the_facts_supposed(kb: KnowledgeBase) -> None:
+    supposed = kb.suppose(["edge(c, d)"])
+    assert {"X": "d"} in answers(supposed, "reach(a, X)")
+    assert {"X": "d"} not in answers(kb, "reach(a, X)")
+    origins = {atom.text: origin.kind for atom, origin in supposed.facts().items()}
+    assert origins["edge(c, d)"] == "supposed"
+    assert origins["edge(a, b)"] == "file"
+
+
+def test_reload_keeps_the_session_and_reads_the_file_again(tmp_path: Path) -> None:
+    source = tmp_path / "graph.dl"
+    source.write_text(RULES)
+    kb = KnowledgeBase.from_files([str(source)])
+    kb.assert_fact("edge(c, d)")
+    source.write_text(RULES.replace("edge(b, c).", "edge(b, e)."))
+    kb.reload()
+    assert answers(kb, "reach(a, X)") == [{"X": "b"}, {"X": "e"}]
+    assert answers(kb, "edge(c, X)") == [{"X": "d"}]
+
+
+def test_two_knowledge_bases_in_two_threads_never_see_each_others_facts() -> None:
+    results: dict[str, list] = {}
+
+    def work(name: str) -> None:
+        kb = KnowledgeBase.from_source(RULES, f"{name}.dl", engine="pydatalog")
+        for step in range(20):
+            kb.assert_fact(f"edge(c, {name}{step})")
+        results[name] = sorted(answer["X"] for answer in kb.query("reach(a, X)").answers)
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("left", "right")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for name, other in (("left", "right"), ("right", "left")):
+        assert len(results[name]) == 22
+        assert not any(value.startswith(other) for value in results[name])
+
+
+def test_explain_and_why_not_refuse_the_wrong_question(kb: KnowledgeBase) -> None:
+    with pytest.raises(LexlogError) as caught:
+        kb.explain("reach(c, a)")
+    assert caught.value.code == "does_not_follow"
+    assert kb.why_not("reach(a, c)").status == "follows"
