@@ -115,3 +115,19 @@ def test_explain_and_why_not_refuse_the_wrong_question(kb: KnowledgeBase) -> Non
         kb.explain("reach(c, a)")
     assert caught.value.code == "does_not_follow"
     assert kb.why_not("reach(a, c)").status == "follows"
+
+
+def test_explanations_are_the_same_whichever_backend_evaluates() -> None:
+    from lexlog.kb import bundled_case_files, render
+
+    zapata = next(path for path in bundled_case_files() if path.endswith("zapata.dl"))
+    on_clingo = KnowledgeBase.from_files([zapata], engine="clingo")
+    on_pydatalog = KnowledgeBase.from_files([zapata], engine="pydatalog")
+    assert on_clingo.model.relations == on_pydatalog.model.relations
+    conclusions = sorted(atom.text for atom in on_clingo.conclusions())
+    assert "appealable(zapata_order)" in conclusions
+    for atom in conclusions:
+        for format in ("text", "json"):
+            assert render(on_clingo.explain(atom), format) == render(on_pydatalog.explain(atom), format), atom
+    for atom in ("step_one_met(zapata_order)", "no_appellate_jurisdiction(zapata_order)"):
+        assert render(on_clingo.why_not(atom), "json") == render(on_pydatalog.why_not(atom), "json")
