@@ -5,7 +5,7 @@ errors and warnings together, in source order.
 
 Codes (stable): unbound_variable, anonymous_in_head, arity_mismatch, cyclic_negation, undefined_predicate,
 rule_for_input, unknown_authority, duplicate_label, duplicate_authority, duplicate_declaration, bad_reading;
-warnings: uncited_rule, unused_predicate.
+warnings: uncited_rule, fact_for_conclusion, unused_predicate.
 """
 
 from __future__ import annotations
@@ -333,6 +333,22 @@ def _uncited(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
             )
 
 
+def _facts_for_conclusions(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A case file states inputs; a fact of a declared derived or output predicate skips the doctrine."""
+    concluded = {d.key: d for d in program.of_type(Declaration) if d.kind in ("derived", "output")}
+    for fact in program.of_type(Fact):
+        declaration = concluded.get(fact.atom.key)
+        if declaration is not None:
+            yield Diagnostic(
+                "fact_for_conclusion",
+                "warning",
+                fact.atom.span,
+                f"'{fact.atom.predicate}' is declared {declaration.kind} at {declaration.span}: stating it as a fact "
+                "skips the rules that decide it",
+                "state the input facts the rules reason from instead",
+            )
+
+
 def _unused(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
     used: set[PredicateKey] = set()
     for statement in program.statements:
@@ -366,5 +382,6 @@ CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (
     _duplicates,
     _readings,
     _uncited,
+    _facts_for_conclusions,
     _unused,
 )

@@ -29,6 +29,10 @@ def write_atomically(path: str, text: str) -> None:
             os.fsync(stream.fileno())
         if os.path.exists(path):
             os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        else:  # mkstemp makes the file private; a new file gets the usual mode under the user's umask
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

@@ -267,8 +267,8 @@ class KnowledgeBase:
             raise _error(
                 "not_ground",
                 atom.span,
-                f"a fact names values, not variables: {print_atom(atom)}",
-                "write constants (lower-case names, \"strings\" or numbers) in every argument",
+                f"{print_atom(atom)} has variables, but here every argument must be a value",
+                f"to ask a question, end it with '?' ({print_atom(atom)}?); to ask why no instance follows, ask why not",
                 fact if isinstance(fact, str) else None,
             )
         return atom
@@ -326,6 +326,7 @@ class KnowledgeBase:
     def explain(self, atom: Union[str, Atom]) -> Proof:
         """The proof tree of a ground atom that follows. Raises LexlogError if it does not follow."""
         parsed = self._ground(atom, "<input>") if isinstance(atom, str) else atom
+        self._check_goal(parsed, atom)
         ground = _ground_atom(parsed)
         if not self.model.holds(ground.predicate, ground.arguments):
             raise _error(
@@ -340,7 +341,14 @@ class KnowledgeBase:
     def why_not(self, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH) -> WhyNot:
         """Each rule that could conclude the atom and the first condition that fails, to `depth` levels."""
         parsed = self._parse_atom(atom, "<input>") if isinstance(atom, str) else atom
+        self._check_goal(parsed, atom)
         return explain_absence(self._prover(), parsed, depth)
+
+    def _check_goal(self, atom: Atom, given: Union[str, Atom]) -> None:
+        """A misspelt predicate or a wrong arity is an error, as in a query, not a 'does not follow'."""
+        problems = check_query(self.program, (Literal(atom, span=atom.span),), self.options)
+        if problems:
+            raise LexlogError(problems, {atom.span.file: given.strip()} if isinstance(given, str) else {})
 
     def expectations(self) -> list[ExpectationResult]:
         results = []

@@ -377,6 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     repl = commands.add_parser("repl", parents=[engine], help="the interactive prompt on FILEs (default: the bundled law)")
     repl.add_argument("files", nargs="*", metavar="FILE")
+    repl.add_argument(
+        "-c", dest="command_text", metavar="COMMANDS", default=argparse.SUPPRESS, help="run these prompt commands and exit"
+    )
     repl.set_defaults(run=run_repl)
 
     check = commands.add_parser("check", parents=[engine], help="check files for errors and warnings (default: the bundled law)")

@@ -182,3 +182,9 @@ def test_the_bundled_library_checks_clean_without_uncited_rules() -> None:
     report = check_files(bundled_library_files())
     assert report.errors == ()
     assert [d for d in report.diagnostics if d.code == "uncited_rule"] == []
+
+
+def test_a_fact_stating_a_conclusion_is_a_warning() -> None:
+    found = one("input order(O).\noutput appealable(O).\nappealable(O) :- order(O).\nappealable(o9).", "fact_for_conclusion")
+    assert found.severity == "warning"
+    assert found.message.startswith("'appealable' is declared output at case.dl:2:1")

@@ -323,3 +323,10 @@ def test_repl_wiring_is_intact():
     arguments = build_parser().parse_args(["--engine", "pydatalog", "-c", ":quit", "repl", ZAPATA])
     assert arguments.engine == "pydatalog" and arguments.command_text == ":quit" and arguments.files == [ZAPATA]
     assert arguments.run is run_repl
+
+
+def test_repl_takes_c_before_or_after_its_files():
+    for arguments in (("-c", "appealable(O)?", "repl", ZAPATA), ("repl", ZAPATA, "-c", "appealable(O)?")):
+        result = lexlog(*arguments)
+        assert result.returncode == 0, result.stderr
+        assert "1  zapata_order" in result.stdout

@@ -131,3 +131,14 @@ def test_explanations_are_the_same_whichever_backend_evaluates() -> None:
             assert render(on_clingo.explain(atom), format) == render(on_pydatalog.explain(atom), format), atom
     for atom in ("step_one_met(zapata_order)", "no_appellate_jurisdiction(zapata_order)"):
         assert render(on_clingo.why_not(atom), "json") == render(on_pydatalog.why_not(atom), "json")
+
+
+def test_a_misspelt_or_wrong_arity_goal_is_an_error_not_a_no(kb: KnowledgeBase) -> None:
+    for ask in (kb.explain, kb.why_not):
+        with pytest.raises(LexlogError) as caught:
+            ask("rech(a, c)")
+        assert caught.value.code == "undefined_predicate"
+        assert caught.value.diagnostics[0].hint == "did you mean reach?"
+        with pytest.raises(LexlogError) as caught:
+            ask("reach(a)")
+        assert caught.value.code == "arity_mismatch"
