@@ -108,6 +108,8 @@ def is_complete(text: str) -> bool:
     stripped = text.strip()
     if not stripped or stripped.startswith(":"):
         return True
+    if stripped.splitlines()[-1].lstrip().startswith(":"):
+        return True  # a command typed under an unfinished statement runs now; the statement is reported unfinished
     statements, rest = split_statements(text)
     return bool(statements) and not strip_comments(rest).strip()
 

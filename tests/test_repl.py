@@ -482,3 +482,8 @@ def test_remainder_in_a_query_body_is_not_a_comment() -> None:
     assert statements == ["?- n(X), X % 2 = 0.", "% even ones\nb(x) :- a(x) % note\n."]
     assert is_complete("?- n(X), X % 2 = 0.")
     assert not is_complete("?- n(X), X % 2 =")
+
+
+def test_a_command_under_an_unfinished_statement_runs_at_once() -> None:
+    assert is_complete("appealable(O)\n:facts appealed")
+    assert not is_complete("appealable(O)\n  , appealed(O)")
