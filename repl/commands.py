@@ -640,7 +640,11 @@ def cite(session: Session, argument: str) -> str:
     lines.append("")
     if changes:
         falling = sum(1 for line in changes if line.startswith("-"))
-        lines.append(f"without them, {falling} conclusion{'s' if falling != 1 else ''} would fall:")
+        plural = "s" if falling != 1 else ""
+        lines.append(
+            f"without every rule that cites it (including rules that also cite other authorities), "
+            f"{falling} conclusion{plural} would fall:"
+        )
         lines.extend("  " + line for line in changes)
     else:
         lines.append("without them, every current conclusion still follows (other rules carry them).")
