@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from lexlog.grammar.parser import KEYWORDS as RESERVED_WORDS
+
 from lexlog.grammar.tree import (
     Annotations,
     Atom,
@@ -35,7 +37,8 @@ from lexlog.grammar.tree import (
 
 LINE_WIDTH = 100
 INDENT = "    "
-KEYWORDS = frozenset({"authority", "input", "derived", "output", "constraint", "expect", "include", "not", "at"})
+# A symbol spelt like a keyword is printed quoted; `at` too, for it is a keyword inside citations.
+KEYWORDS = RESERVED_WORDS | {"at"}
 _SYMBOL = re.compile(r"[a-z][A-Za-z0-9_]*")
 _PIN = re.compile(r"\*?[0-9]+(?:[-–]\*?[0-9]+)?(?:[ \t]*nn?\.[ \t]*[0-9]+(?:[-–][0-9]+)?)?")
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2}
