@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from lexlog.grammar.parser import KEYWORDS as RESERVED_WORDS
-
 from lexlog.grammar.tree import (
     Annotations,
     Atom,
