@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextvars
 import difflib
-import hashlib
 import functools
+import hashlib
+import re
 from importlib import resources
 from typing import Any, Literal as TypingLiteral
 
@@ -14,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from lexlog.grammar.errors import LexlogSyntaxError
 from lexlog.grammar.tree import (
+    NOTE_KINDS,
     Annotations,
     Atom,
     Authority,
@@ -29,6 +31,7 @@ from lexlog.grammar.tree import (
     Fact,
     Include,
     Literal,
+    Note,
     Program,
     Query,
     Rule,
@@ -76,6 +79,7 @@ TERMINAL_WORDS = {
     "MOD": "'%'",
     "LABEL": "'@label'",
     "CITE": "'@cite'",
+    "NOTE": "'@note'",
     "AUTHORITY": "'authority'",
     "INPUT": "'input'",
     "DERIVED": "'derived'",
@@ -89,7 +93,7 @@ TERMINAL_WORDS = {
 # Several terminals that all mean "an operator here" are folded into one phrase.
 _OPERATORS = {"EQUAL", "NOT_EQUAL", "LT", "LESS_EQUAL", "GT", "GREATER_EQUAL"}
 _ARITHMETIC = {"PLUS", "MINUS", "TIMES", "DIVIDE", "MOD"}
-_STATEMENT_STARTS = {"AUTHORITY", "INPUT", "DERIVED", "OUTPUT", "CONSTRAINT", "EXPECT", "INCLUDE", "LABEL", "CITE", "QUERY"}
+_STATEMENT_STARTS = {"AUTHORITY", "INPUT", "DERIVED", "OUTPUT", "CONSTRAINT", "EXPECT", "INCLUDE", "LABEL", "CITE", "NOTE", "QUERY"}
 
 
 @functools.cache
@@ -272,6 +276,11 @@ class _ToTree(Transformer):
     def cite(self, children: list[Any]) -> tuple[str, Span, list[Citation]]:
         return ("cite", _extent(children), [child for child in children if isinstance(child, Citation)])
 
+    def note(self, children: list[Any]) -> tuple[str, Span, Note]:
+        _keyword, kind, text = children
+        # The kind is not judged here: the checks report an unknown one with the known ones to choose from.
+        return ("note", _extent(children), Note(str(kind), decode_string(text), _extent([kind, text])))
+
     def citation(self, children: list[Any]) -> Citation:
         name = children[0]
         pin = None
@@ -447,6 +456,7 @@ def _annotations(items: list[Any]) -> Annotations:
     label: str | None = None
     label_span = None
     citations: list[Citation] = []
+    notes: list[Note] = []
     for kind, _span, value in items:
         if kind == "label":
             if label is not None:
@@ -454,11 +464,13 @@ def _annotations(items: list[Any]) -> Annotations:
                     "a statement has two @label lines", _token_span(value), hint="keep one label per statement"
                 )
             label, label_span = str(value), _token_span(value)
+        elif kind == "note":
+            notes.append(value)
         else:
             citations.extend(value)
     if label_span is None:
-        return Annotations(None, tuple(citations))
-    return Annotations(label, tuple(citations), label_span)
+        return Annotations(None, tuple(citations), notes=tuple(notes))
+    return Annotations(label, tuple(citations), label_span, tuple(notes))
 
 
 def _check_predicate_name(token: Token) -> None:
@@ -510,7 +522,7 @@ def _unexpected_character(error: UnexpectedCharacters, text: str, file: str) -> 
     elif char == "?":
         hint = "a query is written ?- goal."
     elif char == "@":
-        hint = "the annotations are @label NAME and @cite AUTHORITY at PAGE"
+        hint = 'the annotations are @label NAME, @cite AUTHORITY at PAGE and @note KIND "text"'
     elif char == "'":
         hint = 'strings use double quotes: "..."'
     shown = repr(char) if not char.isprintable() or char == " " else f"'{char}'"
@@ -539,7 +551,7 @@ def _unexpected_token(error: UnexpectedToken, text: str, file: str) -> LexlogSyn
             expected,
             hint="every fact, rule and declaration ends with a full stop",
         )
-    hint = _token_hint(token, expected_names) or _context_hint(token, text)
+    hint = _token_hint(token, expected_names) or _note_hint(token, text, expected_names) or _context_hint(token, text)
     return LexlogSyntaxError(f"unexpected {_describe_token(token)}", span, expected, hint)
 
 
@@ -560,6 +572,23 @@ def _token_hint(token: Token, expected: set[str]) -> str | None:
     if token.type == "LPAR" and "DOT" in expected:
         return "is a ',' or an operator missing before '('?"
     return None
+
+
+_NOTE_SO_FAR = re.compile(r"@note(?:[ \t]+[a-z][A-Za-z0-9_]*)?[ \t]*$")
+
+
+def _note_hint(token: Token, text: str, expected: set[str]) -> str | None:
+    """A `@note` whose kind or text is missing: say how one is written and which kinds there are."""
+    if not expected or not expected <= {"SYMBOL", "STRING"}:
+        return None
+    if not _NOTE_SO_FAR.search(text[: token.start_pos or 0].rstrip()):
+        return None
+    return f'a note is written @note KIND "text", where KIND is {_kinds_in_words()}'
+
+
+def _kinds_in_words() -> str:
+    kinds = list(NOTE_KINDS)
+    return ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else kinds[0]
 
 
 def _context_hint(token: Token, text: str) -> str | None:

@@ -25,6 +25,7 @@ from lexlog.grammar.tree import (
     Fact,
     Include,
     Literal,
+    Note,
     Program,
     Query,
     Rule,
@@ -117,6 +118,7 @@ def _annotated(annotations: Annotations, text: str) -> str:
         lines.append(f"@label {annotations.label}")
     if annotations.citations:
         lines.append("@cite " + ", ".join(print_citation(citation) for citation in annotations.citations))
+    lines.extend(print_note(note) for note in annotations.notes)
     lines.append(text)
     return "\n".join(lines)
 
@@ -127,6 +129,10 @@ def print_citation(citation: Citation) -> str:
     bare = _PIN.fullmatch(citation.pin) and citation.pin == " ".join(citation.pin.split())
     pin = citation.pin if bare else print_string(citation.pin)
     return f"{citation.authority} at {pin}"
+
+
+def print_note(note: Note) -> str:
+    return f"@note {note.kind} {print_string(note.text)}"
 
 
 def print_body_item(item: BodyItem) -> str:

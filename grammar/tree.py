@@ -6,7 +6,8 @@ Spans never take part in equality, so a tree parsed from printed source equals t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal as TypingLiteral, Union
+from types import MappingProxyType
+from typing import Literal as TypingLiteral, Mapping, Union
 
 
 @dataclass(frozen=True)
@@ -113,17 +114,44 @@ class Citation:
     span: Span = _span()
 
 
+NOTE_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "later_law": "later law",
+        "library_reading": "the library's own reading, no authority states it in terms",
+    }
+)
+"""The kinds a `@note` may have, each with the words explanations use for it: the one list of them.
+
+`later_law`: the rule rests on law decided after some of the events it may be applied to.
+`library_reading`: the rule is the knowledge base's own reading, not a proposition an authority states in terms.
+"""
+
+
+@dataclass(frozen=True)
+class Note:
+    """`@note KIND "text"`: what a reader of the rule should know about its footing (see `NOTE_KINDS`).
+
+    The kind is kept as written, known or not, so that the checks can name an unknown one; the span runs from the
+    kind to the end of the text.
+    """
+
+    kind: str
+    text: str
+    span: Span = _span()
+
+
 @dataclass(frozen=True)
 class Annotations:
-    """What stands before a rule, fact or constraint: a stable label and citations."""
+    """What stands before a rule, fact or constraint: a stable label, citations and notes."""
 
     label: str | None = None
     citations: tuple[Citation, ...] = ()
     label_span: Span = _span()
+    notes: tuple[Note, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return self.label is None and not self.citations
+        return self.label is None and not self.citations and not self.notes
 
 
 NO_ANNOTATIONS = Annotations()

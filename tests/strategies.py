@@ -172,6 +172,7 @@ def optional_values() -> st.SearchStrategy[Optional[Value]]:
 # --- Syntax: any program the printer can write and the parser must read back ------------------------------------
 
 from lexlog.grammar.tree import (  # noqa: E402 - the syntax section's own vocabulary
+    NOTE_KINDS,
     Annotations,
     Atom,
     Authority,
@@ -185,6 +186,7 @@ from lexlog.grammar.tree import (  # noqa: E402 - the syntax section's own vocab
     Fact,
     Include,
     Literal,
+    Note,
     Program,
     Query,
     Rule,
@@ -228,7 +230,15 @@ pins = st.one_of(
     st.text(max_size=10),
 )
 citations = st.builds(Citation, symbols, pins)
-annotations = st.builds(Annotations, st.one_of(st.none(), symbols), st.lists(citations, max_size=3).map(tuple))
+# Mostly the real kinds; any other symbol too, for the tree keeps an unknown kind for the checks to report.
+note_kinds = st.one_of(st.sampled_from(sorted(NOTE_KINDS)), symbols)
+notes = st.builds(Note, note_kinds, st.text(max_size=30))
+annotations = st.builds(
+    Annotations,
+    st.one_of(st.none(), symbols),
+    st.lists(citations, max_size=3).map(tuple),
+    notes=st.lists(notes, max_size=2).map(tuple),
+)
 
 
 @st.composite

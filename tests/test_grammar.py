@@ -18,6 +18,7 @@ from lexlog.grammar.tree import (
     Fact,
     Include,
     Literal,
+    Note,
     Query,
     Rule,
     Variable,
@@ -111,6 +112,37 @@ def test_annotations_label_and_pin_cites_of_every_shape() -> None:
         Citation("iqbal", None),
         Citation("hutcheson", "slip op. 4"),
     )
+
+
+def test_notes_parse_among_label_and_cite_with_strings_unescaped() -> None:
+    rule = only(
+        '@label appeal_pending\n@note later_law "Carswell (2022) postdates \\"older\\" orders."\n'
+        "@cite carswell at 311-12\n"
+        '@note library_reading "the library\'s reading"\nh(X) :- b(X).'
+    )
+    assert rule.annotations.label == "appeal_pending"
+    assert rule.annotations.citations == (Citation("carswell", "311-12"),)
+    assert rule.annotations.notes == (
+        Note("later_law", 'Carswell (2022) postdates "older" orders.'),
+        Note("library_reading", "the library's reading"),
+    )
+    assert not rule.annotations.empty
+    kind = rule.annotations.notes[0].span
+    assert (kind.line, kind.column) == (2, 7)  # the note is located from its kind on
+
+
+def test_notes_stand_before_facts_and_constraints_and_alone_make_annotations_non_empty() -> None:
+    fact, constraint = parse('@note library_reading "x"\np(a).\n@note later_law "y"\nconstraint c :- p(a).').statements
+    assert fact.annotations.notes == (Note("library_reading", "x"),) and fact.annotations.label is None
+    assert constraint.annotations.notes == (Note("later_law", "y"),)
+    assert not fact.annotations.empty
+
+
+def test_printer_writes_notes_after_cite_and_reads_them_back() -> None:
+    source = '@note later_law "a \\"b\\"\\nc"\n@cite backe at 648\n@label r\nh(X) :- b(X).\n'
+    printed = print_program(parse(source))
+    assert printed == '@label r\n@cite backe at 648\n@note later_law "a \\"b\\"\\nc"\nh(X) :- b(X).\n'
+    assert parse(printed) == parse(source)
 
 
 def test_declarations_of_each_kind() -> None:
@@ -239,6 +271,24 @@ def test_end_of_input_inside_a_statement() -> None:
 
 def test_two_labels_on_one_statement() -> None:
     assert syntax_error("@label a\n@label b\np(x).").message == "a statement has two @label lines"
+
+
+def test_a_note_without_text_or_kind_says_how_notes_are_written() -> None:
+    hint = 'a note is written @note KIND "text", where KIND is later_law or library_reading'
+    missing_text = syntax_error("@note later_law\np(a).")
+    assert missing_text.message == "unexpected name 'p'"
+    assert missing_text.expected == ('a quoted string ("...")',)
+    assert missing_text.hint == hint
+    missing_kind = syntax_error('@note "why"\np(a).')
+    assert missing_kind.message == "unexpected string '\"why\"'"
+    assert (missing_kind.span.line, missing_kind.span.column) == (1, 7)
+    assert missing_kind.hint == hint
+
+
+def test_an_unknown_annotation_lists_the_three() -> None:
+    error = syntax_error('@remark "x"\np(a).')
+    assert error.message == "unexpected character '@'"
+    assert error.hint == 'the annotations are @label NAME, @cite AUTHORITY at PAGE and @note KIND "text"'
 
 
 def test_printer_round_trip_keeps_comments() -> None:
