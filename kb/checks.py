@@ -4,8 +4,8 @@ Each check is a small function from the program to diagnostics; `check` runs the
 errors and warnings together, in source order.
 
 Codes (stable): unbound_variable, anonymous_in_head, arity_mismatch, cyclic_negation, undefined_predicate,
-rule_for_input, unknown_authority, duplicate_label, duplicate_authority, duplicate_declaration, bad_reading;
-warnings: uncited_rule, fact_for_conclusion, unused_predicate.
+rule_for_input, unknown_authority, duplicate_label, duplicate_authority, duplicate_declaration, bad_reading,
+unknown_note_kind, empty_note; warnings: uncited_rule, fact_for_conclusion, unused_predicate.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from lexlog.grammar import suggest
 from lexlog.grammar.tree import (
+    NOTE_KINDS,
     Atom,
     Authority,
     BodyItem,
@@ -26,6 +27,7 @@ from lexlog.grammar.tree import (
     Expectation,
     Fact,
     Literal,
+    Note,
     Program,
     Query,
     Rule,
@@ -251,6 +253,30 @@ def _citations(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
                 yield Diagnostic("unknown_authority", "error", name_span, f"no authority named '{citation.authority}'", hint)
 
 
+def _notes(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    for statement in program.statements:
+        annotations = getattr(statement, "annotations", None)
+        for note in annotations.notes if annotations is not None else ():
+            if note.kind not in NOTE_KINDS:
+                yield _unknown_note_kind(note)
+            if not note.text.strip():
+                yield Diagnostic(
+                    "empty_note",
+                    "error",
+                    note.span,
+                    f"the {note.kind} note has no text",
+                    "write what a reader of the rule should know, or remove the @note line",
+                )
+
+
+def _unknown_note_kind(note: Note) -> Diagnostic:
+    close = suggest(note.kind, set(NOTE_KINDS))
+    hint = f"did you mean {close}?" if close else f"the kinds are: {', '.join(NOTE_KINDS)}"
+    start = note.span
+    kind_span = Span(start.file, start.line, start.column, start.line, start.column + len(note.kind))
+    return Diagnostic("unknown_note_kind", "error", kind_span, f"no note kind named '{note.kind}'", hint)
+
+
 def _duplicates(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
     labels: dict[str, Span] = {}
     for statement in program.statements:
@@ -323,14 +349,21 @@ def _uncited(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
         if annotations is not None and annotations.citations:
             files_using_authorities.add(statement.span.file)
     for rule in program.of_type(Rule):
+        # A library_reading note declares that no authority states the rule: it is uncited on purpose.
+        if _reads_for_itself(rule):
+            continue
         if rule.body and not rule.annotations.citations and rule.span.file in files_using_authorities:
             yield Diagnostic(
                 "uncited_rule",
                 "warning",
                 rule.head.span,
                 f"the rule for '{rule.head.predicate}' cites no authority",
-                "add @cite AUTHORITY at PAGE before the rule",
+                'add @cite AUTHORITY at PAGE before the rule, or @note library_reading "..." if no authority states it',
             )
+
+
+def _reads_for_itself(rule: Rule) -> bool:
+    return any(note.kind == "library_reading" for note in rule.annotations.notes)
 
 
 def _facts_for_conclusions(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
@@ -379,6 +412,7 @@ CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (
     _rules_for_inputs,
     _stratification,
     _citations,
+    _notes,
     _duplicates,
     _readings,
     _uncited,

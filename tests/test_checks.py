@@ -137,6 +137,37 @@ def test_uncited_rule_is_a_warning_in_a_file_that_uses_authorities() -> None:
     assert findings("q(a).\np(X) :- q(X).", "uncited_rule") == []
 
 
+def test_unknown_note_kind_is_located_at_the_kind_with_did_you_mean() -> None:
+    found = one(AUTHORITIES + 'q(a).\n@cite backe\n@note  later_lw "Decided in 2022."\np(X) :- q(X).', "unknown_note_kind")
+    assert found.severity == "error"
+    assert found.message == "no note kind named 'later_lw'"
+    assert found.hint == "did you mean later_law?"
+    assert (found.span.line, found.span.column, found.span.end_column) == (4, 8, 16)
+
+
+def test_unknown_note_kind_far_from_any_lists_the_kinds() -> None:
+    found = one('q(a).\n@note dictum "x"\np(X) :- q(X).', "unknown_note_kind")
+    assert found.hint == "the kinds are: later_law, library_reading"
+
+
+def test_empty_note_text_is_an_error() -> None:
+    for text in ('""', '"   "'):
+        found = one(f"q(a).\n@note later_law {text}\np(X) :- q(X).", "empty_note")
+        assert found.severity == "error"
+        assert found.message == "the later_law note has no text"
+        assert (found.span.line, found.span.column) == (2, 7)
+        assert found.hint == "write what a reader of the rule should know, or remove the @note line"
+    assert findings('q(a).\n@note later_law "x"\np(X) :- q(X).') == []
+
+
+def test_a_library_reading_note_exempts_a_rule_from_uncited_rule_but_later_law_does_not() -> None:
+    reading = AUTHORITIES + 'q(a).\n@note library_reading "No authority says so in terms."\np(X) :- q(X).'
+    assert findings(reading) == []
+    later = one(AUTHORITIES + 'q(a).\n@note later_law "Decided in 2022."\np(X) :- q(X).', "uncited_rule")
+    assert later.message == "the rule for 'p' cites no authority"
+    assert later.hint == 'add @cite AUTHORITY at PAGE before the rule, or @note library_reading "..." if no authority states it'
+
+
 def test_declared_predicate_never_used_is_a_warning() -> None:
     found = one("input unused(A).\np(a).", "unused_predicate")
     assert found.severity == "warning"
