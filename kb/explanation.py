@@ -27,6 +27,7 @@ from lexlog.grammar.tree import (
     Citation,
     Constant,
     Declaration,
+    Note,
     Rule,
     Span,
     Value,
@@ -330,13 +331,15 @@ def cite(citation: Citation, vocabulary: Vocabulary) -> CitedAuthority:
 
 @dataclass(frozen=True)
 class RuleRef:
-    """A rule as an explanation names it: its label, citations, where it is written, and its source text."""
+    """A rule as an explanation names it: its label, citations, where it is written, its source text, and its
+    notes (`@note`), which every renderer shows wherever it shows the citations."""
 
     label: Optional[str]
     citations: tuple[CitedAuthority, ...]
     span: Optional[Span]
     text: str
     rule: Optional[Rule] = field(default=None, compare=False, repr=False)
+    notes: tuple[Note, ...] = ()
 
     @property
     def name(self) -> str:
@@ -353,7 +356,7 @@ def rule_ref(rule: Rule, vocabulary: Vocabulary) -> RuleRef:
     text = print_statement(Rule(rule.head, rule.body)).replace("\n", " ")
     text = re.sub(r"\s+", " ", text)
     citations = tuple(cite(citation, vocabulary) for citation in merge_pins(rule.annotations.citations))
-    return RuleRef(rule.annotations.label, citations, known_span(rule.span), text, rule)
+    return RuleRef(rule.annotations.label, citations, known_span(rule.span), text, rule, rule.annotations.notes)
 
 
 # --- proofs --------------------------------------------------------------------------------------------------------

@@ -256,6 +256,20 @@ def test_rule_step_has_rule_citations_reading_and_premises():
     assert isinstance(fact, FactLeaf) and isinstance(absent, AbsentCheck) and isinstance(comparison, ComparisonCheck)
     assert absent.atom == GroundAtom("finds", ("zapata_order",))
     assert comparison.text == "1 < 2" and comparison.holds
+    assert proof.rule.notes == ()
+
+
+def test_proof_steps_and_why_not_attempts_carry_the_rules_notes_in_order():
+    from lexlog.grammar.tree import Note
+    from lexlog.kb.whynot import explain_absence
+
+    built = build(
+        'b(1).\n@note later_law "Decided in 2022."\n@note library_reading "Our reading."\nh(X) :- b(X).\n'
+    )
+    notes = (Note("later_law", "Decided in 2022."), Note("library_reading", "Our reading."))
+    assert built.prover.prove(("h", (1,))).rule.notes == notes
+    (attempt,) = explain_absence(built.prover, ("h", (2,)), 1).attempts
+    assert attempt.rule.notes == notes
 
 
 def test_negation_with_anonymous_variable_is_an_open_pattern():

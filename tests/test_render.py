@@ -301,3 +301,114 @@ def test_one_authority_cited_at_several_pins_reads_as_one_citation() -> None:
         "Carswell v. Camp, 54 F.4th 307, 310, 311-12 (5th Cir. 2022)",
         "Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012)",
     ]
+
+
+# --- notes: every renderer shows a rule's @note lines where it shows its citations ------------------------------
+
+NOTED = r'''
+authority carswell = "Carswell v. Camp, 54 F.4th 307 (5th Cir. 2022)".
+input order(O) "{O} is an order".
+input pending_mtd(O) "a motion to dismiss on qualified immunity is pending when {O} is entered".
+output appealable(O) "{O} is immediately appealable".
+output leave_denied(O) "leave to take discovery is denied in {O}".
+
+@label appeal_pending_motion_to_dismiss
+@cite carswell at 311-12
+@note later_law "Carswell (2022) postdates orders entered before it; the library applies it as current law."
+appealable(O) :- order(O), pending_mtd(O).
+
+@label leave_denied_while_mtd_pending
+@note library_reading "The seeds do not say this in terms; it is the library's reading of Carswell."
+leave_denied(O) :- appealable(O).
+
+order(a). order(b). pending_mtd(a).
+'''
+
+LATER_LAW_TEXT = "Carswell (2022) postdates orders entered before it; the library applies it as current law."
+READING_TEXT = "The seeds do not say this in terms; it is the library's reading of Carswell."
+LATER_LAW_LINE = f"note (later law): {LATER_LAW_TEXT}"
+READING_LINE = f"note (the library's own reading, no authority states it in terms): {READING_TEXT}"
+
+
+@pytest.fixture(params=["clingo", "pydatalog"])
+def noted(request):
+    from lexlog.kb import KnowledgeBase
+
+    return KnowledgeBase.from_source(NOTED, "noted.dl", engine=request.param)
+
+
+def test_text_shows_each_note_on_a_line_under_its_rule(noted):
+    proof = render(noted.explain("leave_denied(a)"), "text").splitlines()
+    assert proof[:4] == [
+        "leave_denied(a): leave to take discovery is denied in a",
+        "  by rule leave_denied_while_mtd_pending (noted.dl:13)",
+        "  " + READING_LINE,
+        "  with O = a",
+    ]
+    assert proof[5:8] == [
+        "      by rule appeal_pending_motion_to_dismiss (noted.dl:8) -- Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)",
+        "      " + LATER_LAW_LINE,
+        "      with O = a",
+    ]
+    why_not = render(noted.why_not("leave_denied(b)"), "text").splitlines()
+    assert why_not[1:3] == ["  rule leave_denied_while_mtd_pending (noted.dl:13):", "    " + READING_LINE]
+    assert "            " + LATER_LAW_LINE in why_not
+    coloured = render(noted.explain("appealable(a)"), "text", colour=True)
+    assert f"\x1b[33m{LATER_LAW_LINE}\x1b[0m" in coloured
+
+
+def test_markdown_shows_each_note_as_an_italic_line_under_its_step(noted):
+    memo = render(noted.explain("leave_denied(a)"), "markdown").splitlines()
+    assert memo[0].endswith("(rule leave_denied_while_mtd_pending).\\")
+    assert memo[1] == (
+        "_Note (the library's own reading, no authority states it in terms): The seeds do not say this in terms; "
+        "it is the library's reading of Carswell._"
+    )
+    assert memo[3].endswith("(Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)).\\")
+    assert memo[4] == f"  _Note (later law): {LATER_LAW_TEXT}_"
+    assert memo[5].startswith("  - A is an order")
+    why_not = render(noted.why_not("leave_denied(b)"), "markdown")
+    attempt = "  - Under rule appeal_pending_motion_to_dismiss (Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)):"
+    assert f"{attempt}\\\n      _Note (later law): {LATER_LAW_TEXT}_\n" in why_not
+
+
+def test_markdown_note_text_is_escaped_inside_the_italics():
+    built = build('@note later_law "see *3 and [x](y) or a_b_"\nh(X) :- b(X).\nb(1).')
+    memo = render(built.prover.prove(parse_atom("h(1)")), "markdown")
+    assert "_Note (later law): see *3 and \\[x\\](y) or a_b\\__" in memo
+
+
+def test_json_rule_objects_carry_their_notes_and_validate(noted):
+    import jsonschema
+
+    proof = json.loads(render(noted.explain("leave_denied(a)"), "json"))
+    jsonschema.validate(proof, SCHEMA)
+    rules = {node["rule"]["label"]: node["rule"] for node in proof["nodes"].values() if node["type"] == "rule"}
+    assert rules["leave_denied_while_mtd_pending"]["notes"] == [{"kind": "library_reading", "text": READING_TEXT}]
+    assert rules["appeal_pending_motion_to_dismiss"]["notes"] == [{"kind": "later_law", "text": LATER_LAW_TEXT}]
+    why_not = json.loads(render(noted.why_not("leave_denied(b)"), "json"))
+    jsonschema.validate(why_not, SCHEMA)
+    attempts = [a for node in why_not["nodes"].values() if node["type"] == "why_not" for a in node["attempts"]]
+    assert [a["rule"]["notes"][0]["kind"] for a in attempts] == ["library_reading", "later_law"]
+
+
+def test_json_schema_rejects_an_unknown_note_kind_and_accepts_documents_without_notes(noted):
+    import jsonschema
+
+    document = json.loads(render(noted.explain("appealable(a)"), "json"))
+    root = document["nodes"][document["root"]]
+    root["rule"]["notes"][0]["kind"] = "dictum"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, SCHEMA)
+    del root["rule"]["notes"]  # as version 1 wrote it before notes existed
+    jsonschema.validate(document, SCHEMA)
+
+
+def test_dot_rule_nodes_carry_their_notes_in_the_label(noted):
+    dot = render(noted.explain("leave_denied(a)"), "dot")
+    _nodes, _edges, labels = parse_dot(dot)
+    assert any(READING_LINE in label for label in labels.values())
+    cited_then_noted = "Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)\\n" + LATER_LAW_LINE + "\\nO = a"
+    assert any(cited_then_noted in label for label in labels.values())
+    attempts = render(noted.why_not("leave_denied(b)"), "dot")
+    assert "rule leave_denied_while_mtd_pending (noted.dl:13)\\n" + READING_LINE in attempts

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from lexlog.kb.explanation import Explanation
+from lexlog.kb.render._common import note_text
 from lexlog.kb.render.dot import render_dot
 from lexlog.kb.render.json import SCHEMA, SCHEMA_ID, render_json, to_document
 from lexlog.kb.render.markdown import render_markdown
@@ -35,6 +36,7 @@ __all__ = [
     "RENDERERS",
     "SCHEMA",
     "SCHEMA_ID",
+    "note_text",
     "render",
     "render_dot",
     "render_json",

@@ -6,7 +6,7 @@ import re
 from typing import Optional
 
 from lexlog.grammar.printer import print_value
-from lexlog.grammar.tree import Value
+from lexlog.grammar.tree import NOTE_KINDS, Note, Value
 from lexlog.kb.explanation import (
     AbsentCheck,
     BindingItems,
@@ -57,6 +57,21 @@ def binding_text(binding: BindingItems, internal: bool = False) -> str:
 def citations_text(rule: RuleRef) -> str:
     """The rule's citations, pin cites inserted, separated by `; `; empty when it cites nothing."""
     return "; ".join(citation.text for citation in rule.citations)
+
+
+def note_kind_words(kind: str) -> str:
+    """`later law`; a kind the checks would reject (never loaded) is shown as written."""
+    return NOTE_KINDS.get(kind, kind)
+
+
+def note_text(note: Note) -> str:
+    """`note (later law): Carswell (2022) postdates ...`, on one line."""
+    return f"note ({note_kind_words(note.kind)}): {oneline(note.text)}"
+
+
+def notes_text(rule: RuleRef) -> list[str]:
+    """One `note (...): ...` line per note of the rule, in the order written."""
+    return [note_text(note) for note in rule.notes]
 
 
 def rule_title(rule: RuleRef) -> str:
@@ -120,6 +135,9 @@ __all__ = [
     "binding_text",
     "citations_text",
     "comparison_words",
+    "note_kind_words",
+    "note_text",
+    "notes_text",
     "oneline",
     "origin_text",
     "rule_title",

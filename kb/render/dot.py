@@ -21,7 +21,7 @@ from lexlog.kb.explanation import (
     children,
     location,
 )
-from lexlog.kb.render._common import binding_text, citations_text, rule_title, status_text
+from lexlog.kb.render._common import binding_text, citations_text, notes_text, rule_title, status_text
 
 _COLOURS = {
     "fact": "#e8f5e9",
@@ -74,6 +74,7 @@ def _label(node: object) -> tuple[str, str, str]:
         cited = citations_text(node.rule)
         if cited:
             parts.append(cited)
+        parts.extend(notes_text(node.rule))
         shown = binding_text(node.binding)
         if shown:
             parts.append(shown)
@@ -99,6 +100,7 @@ def _label(node: object) -> tuple[str, str, str]:
         cited = citations_text(node.rule)
         if cited:
             parts.append(cited)
+        parts.extend(notes_text(node.rule))
         if node.omitted:
             parts.append(f"(and {node.omitted} more failing way(s))")
         return "\n".join(parts), "attempt", "note"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json as _json
 from typing import Any, Optional
 
-from lexlog.grammar.tree import Span
+from lexlog.grammar.tree import NOTE_KINDS, Span
 from lexlog.kb.explanation import (
     AbsentCheck,
     AtomPattern,
@@ -69,6 +69,7 @@ def _rule(rule: RuleRef) -> dict[str, Any]:
             }
             for citation in rule.citations
         ],
+        "notes": [{"kind": note.kind, "text": note.text} for note in rule.notes],
     }
 
 
@@ -222,6 +223,16 @@ _RULE = {
                     "pinned": _NULLABLE_STRING,
                     "text": {"type": "string"},
                 },
+            },
+        },
+        # Always written; not required, so that documents written before notes existed still validate.
+        "notes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["kind", "text"],
+                "additionalProperties": False,
+                "properties": {"kind": {"enum": list(NOTE_KINDS)}, "text": {"type": "string"}},
             },
         },
     },

@@ -7,6 +7,9 @@
     - The order zapata_order lets discovery proceed against melson (fact, case.dl:3).
     - ...
 
+A rule's `@note` is an italic line under the sentence that uses the rule, after a hard line break (`\\` at the
+end of the line): `_Note (later law): ..._`.
+
 Sentences use the predicates' English readings (`{Name}` filled in); an atom without a reading appears as code.
 Citations are the full citations with the pin cite inserted.  User text is escaped so that it cannot turn into
 Markdown markup; a proof of any depth renders (no recursion).
@@ -30,7 +33,7 @@ from lexlog.kb.explanation import (
     WhyNot,
     location,
 )
-from lexlog.kb.render._common import binding_text, oneline, status_text
+from lexlog.kb.render._common import binding_text, note_kind_words, oneline, status_text
 
 MAX_NESTING = 40
 """Bullets nest at most this deep; deeper reasons stay at that level, marked `(level N)`."""
@@ -107,6 +110,20 @@ def _authority(rule: RuleRef) -> str:
     if rule.label is not None:
         return f" (rule {escape(rule.label)})"
     return ""
+
+
+def _note_lines(node: object) -> list[str]:
+    """The notes of the rule a step or an attempt uses, each an italic line: `_Note (later law): ..._`."""
+    rule = node.rule if isinstance(node, (RuleStep, RuleAttempt)) else None
+    if rule is None:
+        return []
+    return [f"_Note ({escape(note_kind_words(note.kind))}): {escape(note.text.strip())}_" for note in rule.notes]
+
+
+def _under(sentence: str, notes: list[str], indent: str) -> str:
+    """The sentence with each note on a line of its own beneath it (a backslash ends a line: a hard line break,
+    which keeps a list tight where a blank line would not)."""
+    return sentence + "".join(f"\\\n{indent}{note}" for note in notes)
 
 
 def _fact_note(node: FactLeaf) -> str:
@@ -193,6 +210,7 @@ def render_markdown(explanation: Explanation) -> str:
     while stack:
         depth, node = stack.pop()
         below: list[object] = []
+        notes: list[str] = []
         if isinstance(node, str):
             sentence = node
         elif isinstance(node, (RuleStep, WhyNot)) and id(node) in seen:
@@ -203,6 +221,7 @@ def render_markdown(explanation: Explanation) -> str:
         else:
             if isinstance(node, (RuleStep, WhyNot)):
                 seen.add(id(node))
+            notes = _note_lines(node)
             if isinstance(node, (FactLeaf, RuleStep, AbsentCheck, ComparisonCheck)):
                 sentence, below = _proof_sentence(node)
             elif isinstance(node, WhyNot):
@@ -214,14 +233,15 @@ def render_markdown(explanation: Explanation) -> str:
             else:  # pragma: no cover
                 raise TypeError(f"cannot render {node!r}")
         if depth < 0:
-            lines.append(sentence)
+            lines.append(_under(sentence, notes, ""))
             if below:
                 lines.append("")
         else:
+            indent = "  " * min(depth, MAX_NESTING)
             if depth <= MAX_NESTING:
-                lines.append("  " * depth + "- " + sentence)
+                lines.append(indent + "- " + _under(sentence, notes, indent + "  "))
             else:  # deeper reasons stay at the last nesting level, numbered
-                lines.append("  " * MAX_NESTING + f"- (level {depth}) " + sentence)
+                lines.append(indent + f"- (level {depth}) " + _under(sentence, notes, indent + "  "))
         for item in reversed(below):
             stack.append((depth + 1, item))
     return "\n".join(lines) + "\n"

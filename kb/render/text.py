@@ -2,13 +2,15 @@
 
     appealable(zapata_order): the order zapata_order is immediately appealable
       by rule no_step_one (doctrine.dl:7) -- Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012)
+      note (later law): decided after some of the orders it is applied to
       with O = zapata_order, D = melson
       - discovery_order(zapata_order, melson): the order zapata_order lets discovery proceed against melson
           fact at case.dl:3
       - not finds_pleadings_overcome_qi(zapata_order): not provable, absent from the model
 
-A node met a second time (proofs share sub-proofs) is shown as `... (shown above)`.  The tree is produced
-without recursion, so a 10,000-step proof renders.
+Each `@note` of a rule is a line under the rule's line, its kind in words.  A node met a second time (proofs
+share sub-proofs) is shown as `... (shown above)`.  The tree is produced without recursion, so a 10,000-step
+proof renders.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from lexlog.kb.explanation import (
     RuleStep,
     WhyNot,
 )
-from lexlog.kb.render._common import binding_text, citations_text, oneline, rule_title, status_text
+from lexlog.kb.render._common import binding_text, citations_text, notes_text, oneline, rule_title, status_text
 
 INDENT = "  "
 MAX_INDENT = 40
@@ -44,6 +46,7 @@ _STYLES = {
     "ok": "\x1b[32m",  # green
     "fail": "\x1b[31m",  # red
     "cite": "\x1b[36m",  # cyan
+    "note": "\x1b[33m",  # yellow
     "dim": "\x1b[2m",
 }
 
@@ -107,6 +110,8 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
                 line(_headline(node.atom.text, node.reading, w, bullet))
                 extra = 2 if bullet else 1
                 line(_rule_lines(node.rule, w), extra)
+                for note in notes_text(node.rule):
+                    line(w.style("note", note), extra)
                 if binding_text(node.binding):
                     line("with " + oneline(binding_text(node.binding)), extra)
                 for premise in node.premises:
@@ -139,6 +144,8 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
                     child(attempt, 2 if bullet else 1, "")
         elif isinstance(node, RuleAttempt):
             line(_rule_lines(node.rule, w).replace("by ", "", 1) + ":")
+            for note in notes_text(node.rule):
+                line(w.style("note", note), 1)
             for failure in node.failures:
                 child(failure, 1, "")
             if node.omitted:
