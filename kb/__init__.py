@@ -14,7 +14,7 @@ from lexlog.kb.fuzz import ConditionReason, FuzzResult, explain_violation, fuzz_
 from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResult, Violation
 from lexlog.kb.loader import library_names, library_path
 from lexlog.kb.postures import Posture, PostureSpace, case_file, posture_strategy
-from lexlog.kb.render import RENDERERS, render
+from lexlog.kb.render import RENDERERS, note_text, render
 from lexlog.kb.testing import FileTestResult, TestReport, run_knowledge_base, run_tests
 
 
@@ -71,6 +71,7 @@ __all__ = [
     "format_source",
     "library_names",
     "library_path",
+    "note_text",
     "render",
     "run_knowledge_base",
     "run_tests",

@@ -67,13 +67,14 @@ def violation_heading(violation: Violation) -> str:
 
 
 def render_violation(knowledge_base: KnowledgeBase, violation: Violation, colour: bool = False) -> str:
-    """The violation as text: the heading, the constraint's citations, then each condition with its reason."""
-    from lexlog.kb.render import render
+    """The violation as text: the heading, the constraint's citations and notes, then each condition with its reason."""
+    from lexlog.kb.render import note_text, render
 
     lines = [violation_heading(violation)]
     citations = violation.constraint.annotations.citations
     if citations:
         lines.append("  cited: " + ", ".join(print_citation(citation) for citation in citations))
+    lines.extend("  " + note_text(note) for note in violation.constraint.annotations.notes)
     for reason in explain_violation(knowledge_base, violation):
         if reason.explanation is None:
             lines.append(f"  - {reason.condition}: holds")

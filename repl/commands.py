@@ -23,6 +23,7 @@ from lexlog.kb import (
     check_files,
     library_names,
     library_path,
+    note_text,
     render,
     run_knowledge_base,
     run_tests,
@@ -32,7 +33,7 @@ from lexlog.repl.session_io import canonical, case_file_text, scan, split_statem
 
 DEFAULT_DEPTH: int = inspect.signature(KnowledgeBase.why_not).parameters["depth"].default
 FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
-STATEMENT_KEYWORDS = ("include", "authority", "input", "derived", "output", "constraint", "expect", "@label", "@cite")
+STATEMENT_KEYWORDS = ("include", "authority", "input", "derived", "output", "constraint", "expect", "@label", "@cite", "@note")
 
 
 class CommandError(Exception):
@@ -234,7 +235,7 @@ def _answer_atom(session: Session, number_text: str) -> tuple[KnowledgeBase, str
     ":why ATOM | :why N",
     "the proof of an atom that follows (N: the Nth answer of the last query)",
     """
-:why ATOM shows the proof tree of a ground atom that follows, with each rule's label and citations.
+:why ATOM shows the proof tree of a ground atom that follows, with each rule's label, citations and notes.
 :why N explains answer N of the last query: the query's first positive atom with that answer's values
 (an argument the answer leaves open, such as _, takes its value from the first matching atom).
 After :suppose, :why N explains in the supposed world, and supposed facts are marked as supposed.
@@ -571,7 +572,7 @@ def _location(span) -> str:
     return f"{os.path.relpath(file) if os.path.isabs(file) else file}:{line}"
 
 
-@command("rules", ":rules [PRED|LABEL]", "the rules (canonical text with @label and @cite), by head predicate or label")
+@command("rules", ":rules [PRED|LABEL]", "the rules (canonical text with @label, @cite and @note), by head predicate or label")
 def rules(session: Session, argument: str) -> str:
     kb = session.current
     wanted = _predicate_filter(argument)
@@ -634,8 +635,10 @@ def cite(session: Session, argument: str) -> str:
         head = clause.split(" :-")[0].rstrip(".")
         rows.append((label, head, f"at {', '.join(pins)}" if pins else "", f"({_location(rule.span)})"))
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    for row in rows:
+    for row, rule in zip(rows, resting):
         lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip())
+        # A note qualifies what the rule takes from the authority (later law, or the library's own reading).
+        lines.extend("    " + note_text(note) for note in rule.annotations.notes)
     changes = _diff_lines(kb.conclusions(), kb.without_rules(resting).conclusions())
     lines.append("")
     if changes:

@@ -3,9 +3,9 @@ use it (`LexlogLexer`, aliases `lexlog`, `dl`).
 
 Token choices: predicate names (an identifier before `(`, or a zero-arity head/atom) are `Name.Function`;
 variables `Name.Variable`; symbols `Name.Constant`; `not`, `include`, `authority`, `input`, `derived`, `output`,
-`constraint`, `expect`, `at` are `Keyword`; `@label`/`@cite` are `Name.Decorator`; `:-` and `?-` are `Operator`;
-a prompt command (`:why`, `:suppose`) at the start of a line is `Keyword.Pseudo`; `--format`-style options are
-`Name.Attribute`.
+`constraint`, `expect`, `at` are `Keyword`; `@label`/`@cite`/`@note` are `Name.Decorator`; `:-` and `?-` are
+`Operator`; a prompt command (`:why`, `:suppose`) at the start of a line is `Keyword.Pseudo`; `--format`-style
+options are `Name.Attribute`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class LexlogLexer(RegexLexer):
             (r"/\*", Comment.Multiline, "block_comment"),
             (r"(?m)^(:[a-z]+)", Keyword.Pseudo),
             (r"--[a-z][a-z-]*", Name.Attribute),
-            (r"@(label|cite)\b", Name.Decorator),
+            (r"@(label|cite|note)\b", Name.Decorator),
             (r'"', String.Double, "string"),
             (r"<[A-Za-z_][A-Za-z0-9_]*>", String.Other),
             (r"-?[0-9]+", Number.Integer),

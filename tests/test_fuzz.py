@@ -114,3 +114,19 @@ def test_fuzz_finds_a_deep_planted_bug_in_a_copy_of_the_library(tmp_path):
     result = fuzz_knowledge_base(KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")]), max_examples=1000, seed=1)
     assert result.found
     assert "stayed_yet_permitted" in {violation.constraint.name for violation in result.violations}
+
+
+def test_a_violation_shows_the_constraints_citations_and_notes() -> None:
+    from lexlog.kb import render_violation
+
+    kb = KnowledgeBase.from_source(
+        'authority doe = "Doe v. Roe, 2 F.4th 2 (5th Cir. 2022)".\np(a). q(a).\n@cite doe at 3\n'
+        '@note later_law "Doe (2022) came after some of these cases."\nconstraint p_and_q :- p(X), q(X).\n',
+        "c.dl",
+    )
+    (violation,) = kb.violations()
+    assert render_violation(kb, violation).splitlines()[:3] == [
+        "constraint p_and_q is violated with X = a",
+        "  cited: doe at 3",
+        "  note (later law): Doe (2022) came after some of these cases.",
+    ]

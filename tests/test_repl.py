@@ -487,3 +487,75 @@ def test_remainder_in_a_query_body_is_not_a_comment() -> None:
 def test_a_command_under_an_unfinished_statement_runs_at_once() -> None:
     assert is_complete("appealable(O)\n:facts appealed")
     assert not is_complete("appealable(O)\n  , appealed(O)")
+
+
+# --- notes ----------------------------------------------------------------------------------------------------
+
+NOTED = """\
+authority carswell = "Carswell v. Camp, 54 F.4th 307 (5th Cir. 2022)".
+input order(O) "{O} is an order".
+input pending_mtd(O) "a motion to dismiss is pending when {O} is entered".
+output appealable(O) "{O} is immediately appealable".
+output leave_denied(O) "leave is denied in {O}".
+
+@label appeal_pending_motion_to_dismiss
+@cite carswell at 311-12
+@note later_law "Carswell (2022) postdates orders entered before it."
+appealable(O) :- order(O), pending_mtd(O).
+
+@label leave_denied_while_mtd_pending
+@note library_reading "No authority says this in terms."
+leave_denied(O) :- appealable(O).
+
+order(a). order(b). pending_mtd(a).
+"""
+LATER_LAW = "note (later law): Carswell (2022) postdates orders entered before it."
+READING = "note (the library's own reading, no authority states it in terms): No authority says this in terms."
+
+
+def noted_file(folder: Path) -> str:
+    path = folder / "noted.dl"
+    path.write_text(NOTED, encoding="utf-8")
+    return str(path)
+
+
+def test_why_shows_each_rules_notes_under_it(tmp_path: Path) -> None:
+    shown, _ = drive(":why leave_denied(a)\r", files=[noted_file(tmp_path)])
+    lines = [ANSI.sub("", line) for line in shown.splitlines()]
+    at = lines.index("leave_denied(a): leave is denied in a")
+    assert lines[at + 1].startswith("  by rule leave_denied_while_mtd_pending (")
+    assert lines[at + 2] == "  " + READING
+    assert lines[at + 3] == "  with O = a"
+    assert "      " + LATER_LAW in lines
+
+
+def test_whynot_explain_cite_and_rules_show_notes(tmp_path: Path) -> None:
+    session = Session.start([noted_file(tmp_path)], DEFAULT_ENGINE)
+    whynot = execute(session, ":whynot leave_denied(b)").text.splitlines()
+    assert whynot[1].startswith("  rule leave_denied_while_mtd_pending (") and whynot[2] == "    " + READING
+    assert "            " + LATER_LAW in whynot
+    memo = execute(session, ":explain appealable(a) --format md").text
+    assert "(Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)).\\\n_Note (later law): Carswell (2022) postdates" in memo
+    document = execute(session, ":explain appealable(a) --format json").text
+    assert '"notes": [\n' in document and '"kind": "later_law"' in document
+    assert "\\n" + LATER_LAW + "\\n" in execute(session, ":explain appealable(a) --format dot").text
+    cited = execute(session, ":cite carswell").text.splitlines()
+    row = next(n for n, line in enumerate(cited) if line.startswith("  appeal_pending_motion_to_dismiss"))
+    assert cited[row + 1] == "    " + LATER_LAW
+    rules = execute(session, ":rules leave_denied").text
+    assert '@label leave_denied_while_mtd_pending\n@note library_reading "No authority says this in terms."\n' in rules
+
+
+def test_a_note_typed_at_the_prompt_is_refused_like_a_rule(tmp_path: Path) -> None:
+    session = Session.start([noted_file(tmp_path)], DEFAULT_ENGINE)
+    with pytest.raises(commands_module.CommandError, match="only facts can be typed at the prompt"):
+        execute(session, '@note later_law "x" order(c).')
+
+
+def test_lexer_marks_note_as_an_annotation() -> None:
+    from pygments.token import Name
+
+    from lexlog.repl.lexer import LexlogLexer
+
+    tokens = [(kind, text) for kind, text in LexlogLexer().get_tokens('@note later_law "x"\np(a).') if text.strip()]
+    assert tokens[0] == (Name.Decorator, "@note")
