@@ -38,8 +38,9 @@ def library() -> KnowledgeBase:
 def test_space_of_the_library_infers_sorts_and_keeps_file_constants():
     space = PostureSpace.of(library(), fresh=2)
     sorts = {predicate.name: predicate.sorts for predicate in space.predicates}
-    assert len(sorts) == 19
+    assert len(sorts) == 29
     assert sorts["discovery_order"] == ("Order", "Defendant") and sorts["sued_individually"] == ("Defendant",)
+    assert sorts["identifies_fact_question_as_to"] == ("Order", "Defendant", "Question")
     assert space.domains["Defendant"] == ("defendant1", "defendant2")
     assert space.domains["How"][0] == "motion_to_dismiss"  # the constant the rules test comes first
     assert not set(space.domains["Order"]) & set(space.domains["Defendant"])
@@ -60,10 +61,12 @@ def test_unfolding_supports_the_goal():
     knowledge_base = library()
     space = PostureSpace.of(knowledge_base)
     rng = random.Random(5)
-    step_three = [goal for goal in space.rules[("step_three_met", 1)]][0]
+    step_three = [goal for goal in space.rules[("step_three_met_as_to", 2)]][0]
     atoms = space.unfold(step_three, rng.choice)
     predicates = {atom.predicate for atom in atoms}
-    assert {"discovery_order", "finds_pleadings_overcome_qi", "identifies_fact_question", "allows_request"} <= predicates
+    assert {"allows_request", "discovery_request"} <= predicates
+    assert predicates & {"finds_pleadings_overcome_qi", "finds_pleadings_overcome_qi_as_to"}
+    assert predicates & {"identifies_fact_question", "identifies_fact_question_as_to"}
 
 
 def test_posture_json_round_trip_and_case_file():
@@ -96,24 +99,24 @@ def test_violation_explanation_proves_each_condition():
 
 def test_fuzz_bundled_library_is_consistent():
     result = fuzz_knowledge_base(library(), max_examples=100, seed=11)
-    assert not result.found and result.constraints == 14 and result.tried >= 100
+    assert not result.found and result.constraints == 25 and result.tried >= 100
 
 
 def test_fuzz_finds_a_deep_planted_bug_in_a_copy_of_the_library(tmp_path):
-    """Drop the stay's exception for permitted discovery: only a posture that permits a request exposes it."""
+    """Drop gate three's bar on requests beyond qualified immunity: only a posture passing gates one and two exposes it."""
     import shutil
     from pathlib import Path
 
     copy = tmp_path / "library"
     shutil.copytree(Path(library_path("fifth_circuit_qi")).parent, copy)
-    stay = copy / "stay.dl"
-    text = stay.read_text()
-    broken = text.replace("discovery_stayed(D) :- qi_pending(D), not limited_discovery_authorized(D).", "discovery_stayed(D) :- qi_pending(D).")
+    gates = copy / "protective_orders.dl"
+    text = gates.read_text()
+    broken = text.replace("    addresses_question(R, Q),\n    not seeks_beyond_qi(R).", "    addresses_question(R, Q).")
     assert broken != text
-    stay.write_text(broken)
+    gates.write_text(broken)
     result = fuzz_knowledge_base(KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")]), max_examples=1000, seed=1)
     assert result.found
-    assert "stayed_yet_permitted" in {violation.constraint.name for violation in result.violations}
+    assert "permitted_request_beyond_qi" in {violation.constraint.name for violation in result.violations}
 
 
 def test_a_violation_shows_the_constraints_citations_and_notes() -> None:
