@@ -24,8 +24,16 @@ def bundled_case_files() -> list[str]:
     return sorted(str(entry) for entry in cases.iterdir() if entry.name.endswith(".dl")) if cases.is_dir() else []
 
 
+def bundled_hypothetical_files() -> list[str]:
+    """The hypothetical postures that ship with the bundled law (not decided cases; tested like the seed cases)."""
+    hypotheticals = resources.files("lexlog.kb").joinpath("library", "hypotheticals")
+    if not hypotheticals.is_dir():
+        return []
+    return sorted(str(entry) for entry in hypotheticals.iterdir() if entry.name.endswith(".dl"))
+
+
 def bundled_library_files() -> list[str]:
-    """The bundled law's entry point and its case files."""
+    """The bundled law's entry point and its case files (what the prompt opens on)."""
     entry = [library_path("fifth_circuit_qi")] if "fifth_circuit_qi" in library_names() else []
     return entry + bundled_case_files()
 
@@ -65,6 +73,7 @@ __all__ = [
     "Violation",
     "WhyNot",
     "bundled_case_files",
+    "bundled_hypothetical_files",
     "bundled_library_files",
     "check_files",
     "check_source",
