@@ -172,12 +172,12 @@ def test_assert_and_retract_change_the_answers() -> None:
 
 def test_suppose_marks_supposed_facts_and_leaves_the_session_unchanged() -> None:
     shown, session = drive(
-        ":suppose finds_pleadings_overcome_qi(zapata_order). ?- step_one_met(O).\r:why 1\r"
-        "step_one_met(zapata_order)?\r:facts finds_pleadings_overcome_qi\r"
+        ":suppose finds_pleadings_overcome_qi(zapata_order). ?- step_one_met_as_to(zapata_order, D).\r:why 1\r"
+        "step_one_met_as_to(zapata_order, aguilar)?\r:facts finds_pleadings_overcome_qi\r"
     )
     assert "supposing finds_pleadings_overcome_qi(zapata_order):" in shown
-    assert re.search(r"^1\s+zapata_order\s*$", shown, re.M)
-    assert re.search(r"^step_one_met\(zapata_order\): ", shown, re.M)
+    assert re.search(r"^1\s+aguilar\s*$", shown, re.M)
+    assert re.search(r"^step_one_met_as_to\(zapata_order, aguilar\): ", shown, re.M)
     assert "supposed (what-if)" in shown
     assert re.search(r"^no\.$", shown, re.M)  # afterwards the session is as it was
     assert "no facts for finds_pleadings_overcome_qi" in shown
