@@ -18,7 +18,7 @@ def library() -> KnowledgeBase:
 def test_outputs_in_declaration_order(library):
     runner = BatchRunner(library)
     assert runner.outputs[0] == ("qi_available", 1) and ("leave_denied", 1) in runner.outputs
-    assert len(runner.outputs) == 30
+    assert len(runner.outputs) == 31
 
 
 def test_conclusions_match_a_knowledge_base_loaded_with_the_same_facts(library, tmp_path):

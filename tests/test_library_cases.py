@@ -61,11 +61,22 @@ def test_the_carswell_ground_says_it_is_later_law_in_every_format(engine: str) -
     assert "later_law" in render(proof, "json")
 
 
-def test_the_library_reading_on_the_motion_to_dismiss_is_stated_in_the_explanation(engine: str) -> None:
+def test_a_step_one_holding_without_a_ruling_leaves_the_motion_to_dismiss_pending(engine: str) -> None:
+    """The holding shows the motion should be denied; only the denial ends it (Zapata: declining to rule on a QI
+    motion to dismiss is immediately appealable). The later-law footing is stated in the explanation."""
     knowledge_base = KnowledgeBase.from_files([named("two_officer_order")], engine=engine)
-    text = render(knowledge_base.explain("request_permitted(request_to_e)"), "text")
-    assert "is the library's reading" in text
-    assert "Zantiz" in text
+    assert knowledge_base.holds("mtd_should_be_denied(officer_h)")
+    assert not knowledge_base.holds("request_permitted(request_to_h)")
+    text = render(knowledge_base.explain("rule_on_mtd_first(officer_h)"), "text")
+    assert "note (later law): Ruling on the motion to dismiss before any discovery comes from Carswell" in text
+    assert knowledge_base.holds("request_permitted(request_to_e)")
+    assert not knowledge_base.holds("vacate_as_to(order_ef, officer_e)")
+
+
+def test_a_request_blocked_by_another_officer_leaves_leave_awaiting_not_denied(engine: str) -> None:
+    knowledge_base = KnowledgeBase.from_files([named("split_holdings")], engine=engine)
+    assert knowledge_base.holds("leave_awaits_as_to(motion_p, officer_i, other_officers_gates)")
+    assert not knowledge_base.holds("leave_denied_as_to(motion_p, officer_i)")
 
 
 def test_the_issue_posture_permits_nothing_against_the_officer_without_his_own_gates(engine: str) -> None:
