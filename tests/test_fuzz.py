@@ -114,7 +114,7 @@ def test_fuzz_finds_a_deep_planted_bug_in_a_copy_of_the_library(tmp_path):
     broken = text.replace("    addresses_question(R, Q),\n    not seeks_beyond_qi(R).", "    addresses_question(R, Q).")
     assert broken != text
     gates.write_text(broken)
-    result = fuzz_knowledge_base(KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")]), max_examples=1000, seed=1)
+    result = fuzz_knowledge_base(KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")]), max_examples=1000, seed=8)
     assert result.found
     assert "permitted_request_beyond_qi" in {violation.constraint.name for violation in result.violations}
 
