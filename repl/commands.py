@@ -544,7 +544,10 @@ def _known_predicates(kb: KnowledgeBase) -> set[str]:
 
 def _no_such_predicate(kb: KnowledgeBase, argument: str, what: str) -> CommandError:
     name = argument.partition("/")[0]
-    close = difflib.get_close_matches(name, sorted(_known_predicates(kb)), n=1)
+    known = _known_predicates(kb)
+    if name in known:  # a known predicate that simply has none: no suggestion of its own name
+        return CommandError(f"no {what} for {argument}")
+    close = difflib.get_close_matches(name, sorted(known), n=1)
     return CommandError(f"no {what} for {argument}" + (f" — did you mean {close[0]}?" if close else ""))
 
 

@@ -181,6 +181,7 @@ def test_suppose_marks_supposed_facts_and_leaves_the_session_unchanged() -> None
     assert "supposed (what-if)" in shown
     assert re.search(r"^no\.$", shown, re.M)  # afterwards the session is as it was
     assert "no facts for finds_pleadings_overcome_qi" in shown
+    assert "did you mean finds_pleadings_overcome_qi?" not in shown  # a known name is not suggested as its own fix
     assert session.kb.asserted == [] and session.assumptions == []
 
 
