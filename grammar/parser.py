@@ -62,6 +62,7 @@ TERMINAL_WORDS = {
     "SYMBOL": "a name beginning with a lower-case letter",
     "VARIABLE": "a variable",
     "INT": "a number",
+    "DATE_SHAPED": "a date",
     "STRING": 'a quoted string ("...")',
     "PIN": "a page (648, 994-95, *3, 485 n.2)",
     "NOT": "'not'",
@@ -410,11 +411,29 @@ def _term(node: Any) -> Term:
         return Variable(str(node), _token_span(node))
     if kind == "INT":
         return Constant(int(node), _token_span(node))
+    if kind == "DATE_SHAPED":
+        return _date_shaped(node)
     if kind == "STRING":
         return Constant(decode_string(node), _token_span(node))
     if _dialect.get() in _HARVESTED:
         return Variable(str(node), _token_span(node))
     return Constant(str(node), _token_span(node))
+
+
+def _date_shaped(token: Token) -> Term:
+    """`2024-01-05`: in the lexlog dialect an error (never silently the subtraction 2024 - 1 - 5, a wrong answer
+    waiting to happen); in the other dialects the subtraction those languages read."""
+    span = _token_span(token)
+    if _dialect.get() == "lexlog":
+        raise LexlogSyntaxError(
+            f"'{token}' is written as a date, but lexlog has no date values yet; it would be the subtraction "
+            f"{' - '.join(str(int(part)) for part in str(token).split('-'))}",
+            span,
+            hint=f'write the date as the string "{token}" (ISO dates as strings compare in date order), '
+            "or as separate year, month and day numbers",
+        )
+    year, month, day = (Constant(int(part), span) for part in str(token).split("-"))
+    return BinaryOperation("-", BinaryOperation("-", year, month, span), day, span)
 
 
 def _existential_negation(head: Atom, body: tuple[BodyItem, ...], span: Span) -> tuple[list[Rule], tuple[BodyItem, ...]]:

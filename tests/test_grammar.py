@@ -304,3 +304,21 @@ def test_printer_breaks_long_bodies_over_lines() -> None:
     assert printed.splitlines()[0] == "h(X) :-"
     assert printed.splitlines()[1] == "    condition_number_0(X),"
     assert parse(printed) == parse(f"h(X) :- {body}.")
+
+
+def test_a_date_shaped_literal_is_an_error_never_a_subtraction() -> None:
+    error = syntax_error("served_on(c1, 2024-01-05).")
+    assert error.message == (
+        "'2024-01-05' is written as a date, but lexlog has no date values yet; it would be the subtraction 2024 - 1 - 5"
+    )
+    assert (error.span.line, error.span.column) == (1, 15)
+    assert error.hint is not None and 'the string "2024-01-05"' in error.hint
+    assert syntax_error("late(C) :- served(C, S), S > 2024-01-05.").span.column == 30
+
+
+def test_only_the_four_two_two_shape_is_a_date_and_only_in_lexlog() -> None:
+    # 1-2-3 and 2024 - 1 - 5 written with spaces stay arithmetic; strings stay strings.
+    for text in ("p(X) :- q(X), X = 1-2-3.", "p(X) :- q(X), X = 2024 - 1 - 5.", 'p("2024-01-05").', 'p("01").'):
+        parse(text, "ok.dl")
+    rule = only("A(x) :- B(x), x = 2024-01-05.", "souffle")
+    assert rule.body[1].right == BinaryOperation("-", BinaryOperation("-", Constant(2024), Constant(1)), Constant(5))
