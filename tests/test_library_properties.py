@@ -255,15 +255,15 @@ def test_no_request_passes_without_the_officers_own_gates_pydatalog(atoms):
 
 
 def test_the_multi_officer_postures_permit_requests_often_enough_to_test_the_property():
-    """The property above is not vacuous: a fair share of drawn postures permit some request (measured on 300)."""
+    """The property above is not vacuous: a fair share of drawn postures permit some request (measured on 150)."""
     import random
 
     rng = random.Random(3)
     with_permitted = 0
-    for _ in range(300):
+    for _ in range(150):
         atoms = _posture_from_choices(rng.choice)
         with_permitted += _check_officers_own_gates(LIBRARY.suppose_ground(atoms), atoms) > 0
-    assert with_permitted >= 30, with_permitted
+    assert with_permitted >= 15, with_permitted
 
 
 def test_the_property_catches_a_gate_passed_for_one_officer_and_used_for_another(tmp_path):
@@ -285,11 +285,11 @@ def test_the_property_catches_a_gate_passed_for_one_officer_and_used_for_another
     procedure.write_text(broken)
     planted = KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")])
     rng = random.Random(4)
-    failures = 0
     for _ in range(300):
         atoms = _posture_from_choices(rng.choice)
         try:
             _check_officers_own_gates(planted.suppose_ground(atoms), atoms)
         except AssertionError:
-            failures += 1
-    assert failures > 0
+            break
+    else:
+        raise AssertionError("300 postures and no counterexample to the property in the planted library")
