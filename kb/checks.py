@@ -10,10 +10,11 @@ unknown_note_kind, empty_note; warnings: uncited_rule, fact_for_conclusion, unus
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from lexlog.grammar import suggest
 from lexlog.grammar.tree import (
@@ -22,6 +23,7 @@ from lexlog.grammar.tree import (
     Authority,
     BodyItem,
     Comparison,
+    Constant,
     Constraint,
     Declaration,
     Expectation,
@@ -44,9 +46,12 @@ PredicateKey = tuple[str, int]
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """`undefined_is_error`: an undeclared predicate with no facts and no rules is an error (else it is empty)."""
+    """`undefined_is_error`: an undeclared predicate with no facts and no rules is an error (else it is empty).
+    `integer_limits`: the integers the evaluating backend holds, (least, greatest), named `backend`; None for any."""
 
     undefined_is_error: bool = True
+    integer_limits: tuple[int, int] | None = None
+    backend: str = ""
 
 
 def check(program: Program, options: CheckOptions = CheckOptions()) -> list[Diagnostic]:
@@ -382,6 +387,37 @@ def _facts_for_conclusions(program: Program, options: CheckOptions) -> Iterator[
             )
 
 
+def _integer_range(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    """An integer written in the program that the evaluating backend cannot hold: refused before evaluation."""
+    if options.integer_limits is None:
+        return
+    least, greatest = options.integer_limits
+    for constant in integer_constants(program.statements):
+        if not least <= constant.value <= greatest:
+            yield Diagnostic(
+                "integer_out_of_range",
+                "error",
+                constant.span,
+                f"{constant.value} is beyond the integers the {options.backend or 'evaluating'} backend holds "
+                f"({least} to {greatest})",
+                "evaluate with --engine pydatalog, which holds integers of any size",
+            )
+
+
+def integer_constants(node: Any) -> Iterator[Constant]:
+    """Every integer constant written anywhere in a syntax-tree node (statements, an atom, a term)."""
+    if isinstance(node, Constant):
+        if isinstance(node.value, int) and not isinstance(node.value, bool):
+            yield node
+    elif isinstance(node, (tuple, list)):
+        for item in node:
+            yield from integer_constants(item)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for item in dataclasses.fields(node):
+            if item.name != "span":
+                yield from integer_constants(getattr(node, item.name))
+
+
 def _unused(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
     used: set[PredicateKey] = set()
     for statement in program.statements:
@@ -418,4 +454,5 @@ CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (
     _uncited,
     _facts_for_conclusions,
     _unused,
+    _integer_range,
 )

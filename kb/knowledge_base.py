@@ -9,6 +9,7 @@ own layer from the rules and the model, so they are the same whichever backend e
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
@@ -39,16 +40,17 @@ from lexlog.grammar.tree import (
     Query,
     Rule,
     Span,
+    UNKNOWN_SPAN,
     Statement,
     Value,
     Variable,
     term_variables,
 )
-from lexlog.kb.checks import CheckOptions, check, check_query
+from lexlog.kb.checks import CheckOptions, check, check_query, integer_constants
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
-from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row, ValueOutOfRange
 from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot
 from lexlog.kb.loader import LoadedProgram, Loader
 from lexlog.kb.matching import ModelIndex, plan_body, solve
@@ -141,7 +143,8 @@ class KnowledgeBase:
         self.engine_name = engine
         self._engine = get_engine(engine)
         self.dialect: Dialect = dialect
-        self.options = options
+        # Integers the backend cannot hold are refused where they are written, before any evaluation.
+        self.options = dataclasses.replace(options, integer_limits=self._engine.integer_limits, backend=engine)
         self._state = _State()
         self._invalidate()
         self.last_evaluation_seconds = 0.0
@@ -254,6 +257,9 @@ class KnowledgeBase:
             for atom in atoms
         )
         trees = [Atom(atom.predicate, tuple(Constant(value) for value in atom.arguments)) for atom in atoms]
+        limits = self.options.integer_limits
+        if limits is not None:  # a value the backend cannot hold takes the full check, which refuses it
+            typed = typed and all(limits[0] <= c.value <= limits[1] for c in integer_constants(trees))
         if not typed:
             return self.suppose(trees)
         state = copy.copy(self._state)
@@ -503,7 +509,10 @@ class KnowledgeBase:
     def model(self) -> Model:
         if self._model is None:
             started = time.perf_counter()
-            self._model = self._engine.evaluate(self._evaluation_program())
+            try:
+                self._model = self._engine.evaluate(self._evaluation_program())
+            except ValueOutOfRange as error:  # computed by arithmetic: stated values are refused when loaded
+                raise LexlogError([_computed_out_of_range(self._engine.name, error)], self._state.sources) from None
             self.last_evaluation_seconds = time.perf_counter() - started
         return self._model
 
@@ -582,3 +591,14 @@ def _diagnostic(code: str, span: Span, message: str, hint: str | None) -> Diagno
 def _error(code: str, span: Span, message: str, hint: str | None, source: str | None) -> LexlogError:
     sources = {span.file: source.strip()} if source is not None else {}
     return LexlogError([_diagnostic(code, span, message, hint)], sources)
+
+
+def _computed_out_of_range(engine: str, error: ValueOutOfRange) -> Diagnostic:
+    return Diagnostic(
+        "value_out_of_range",
+        "error",
+        error.span if isinstance(error.span, Span) else UNKNOWN_SPAN,
+        f"arithmetic computed {error.value}, beyond the integers the {engine} backend holds",
+        "evaluate with --engine pydatalog, which holds integers of any size",
+    )
+

@@ -24,6 +24,7 @@ from lexlog.kb import (
     bundled_case_files,
     bundled_library_files,
     check_files,
+    check_options,
     format_source,
     fuzz_knowledge_base,
     library_names,
@@ -47,7 +48,7 @@ def _files_or_library(files: list[str]) -> list[str]:
 
 def run_check(arguments: argparse.Namespace) -> int:
     files = _files_or_library(arguments.files)
-    report = check_files(files)
+    report = check_files(files, options=check_options(arguments.engine))
     if report.diagnostics:
         print(report.render(_use_colour(sys.stderr)), file=sys.stderr)
         print(file=sys.stderr)

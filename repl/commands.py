@@ -197,6 +197,12 @@ def assert_facts(session: Session, text: str) -> str:
     fact = _fact_text(text)
     already = any(atom.text == fact for atom in session.kb.facts())
     atom = session.kb.assert_fact(fact)
+    try:
+        session.kb.model  # evaluate now: a fact the backend cannot evaluate (a value out of range) is not kept
+    except LexlogError:
+        if not already:
+            session.kb.retract_fact(fact)
+        raise
     session.changed()
     return f"asserted {atom.text}." + (" (it was already a fact)" if already else "")
 

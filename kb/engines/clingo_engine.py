@@ -32,7 +32,7 @@ from clingo import ast
 
 from lexlog.grammar.tree import BinaryOperation, Comparison, Constant, Literal, Rule, Term, Value, Variable
 from lexlog.kb import arithmetic
-from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row, ValueOutOfRange
 
 MIN_INTEGER = -(2**31)
 MAX_INTEGER = 2**31 - 1
@@ -50,7 +50,7 @@ _POSITION = ast.Position("<lexlog>", 1, 1)
 _LOCATION = ast.Location(_POSITION, _POSITION)
 
 
-class ClingoRangeError(ValueError):
+class ClingoRangeError(ValueOutOfRange):
     """An integer clingo cannot represent (clingo numbers are 32-bit)."""
 
 
@@ -78,7 +78,7 @@ def to_symbol(value: Value) -> clingo.Symbol:
         return clingo.String(encode_string(value))
     if arithmetic.is_integer(value):
         if not MIN_INTEGER <= value <= MAX_INTEGER:
-            raise ClingoRangeError(f"the clingo backend holds 32-bit integers only, not {value}")
+            raise ClingoRangeError(value, f"the clingo backend holds 32-bit integers only, not {value}")
         return clingo.Number(value)
     raise TypeError(f"not a value: {value!r}")
 
@@ -108,7 +108,10 @@ class _Context:
         term, variables = self.expressions[index.number]
         binding = {name: from_symbol(symbol) for name, symbol in zip(variables, arguments)}
         value = arithmetic.evaluate(term, binding)
-        return [] if value is None else [to_symbol(value)]
+        try:
+            return [] if value is None else [to_symbol(value)]
+        except ClingoRangeError as error:
+            raise ClingoRangeError(error.value, str(error), term.span) from None
 
 
 class _Translator:
@@ -206,6 +209,7 @@ class ClingoEngine:
     """Evaluates with clingo (see the module documentation for the encoding)."""
 
     name = "clingo"
+    integer_limits: tuple[int, int] | None = (MIN_INTEGER, MAX_INTEGER)
 
     def __init__(self, arguments: Sequence[str] = ()):
         self.arguments = ["--warn=none", *arguments]

@@ -298,6 +298,7 @@ class PyDatalogEngine:
     """Evaluates with pyDatalog joins under a stratified semi-naive loop; see the module documentation."""
 
     name = "pydatalog"
+    integer_limits: tuple[int, int] | None = None  # Python integers: any size
 
     def evaluate(self, program: EvaluationProgram) -> Model:
         with _PyDatalogSession():
