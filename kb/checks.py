@@ -21,6 +21,7 @@ from lexlog.grammar.tree import (
     NOTE_KINDS,
     Atom,
     Authority,
+    BinaryOperation,
     BodyItem,
     Comparison,
     Constant,
@@ -38,7 +39,7 @@ from lexlog.grammar.tree import (
     Variable,
     term_variables,
 )
-from lexlog.kb.dependency import DependencyGraph, describe_cycle
+from lexlog.kb.dependency import DependencyGraph, describe_cycle, describe_recursion
 from lexlog.kb.diagnostics import Diagnostic
 
 PredicateKey = tuple[str, int]
@@ -238,6 +239,37 @@ def _stratification(program: Program, options: CheckOptions) -> Iterator[Diagnos
             f"'{edge.head[0]}' depends on its own negation: {cycle}",
             "negation must be stratified: break the cycle, for example by concluding a separate predicate",
         )
+
+
+_BOUNDING = ("<", "<=", ">", ">=")
+
+
+def _unbounded_arithmetic(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A recursive rule whose head computes a value by arithmetic can derive new values without end (`n(X + 1) :-
+    n(X)`) unless a comparison on the arithmetic's variables bounds it (`X < 10`): refused before evaluation."""
+    recursion = {id(edge.literal): (edge, path) for edge, path in DependencyGraph.of_rules(program.of_type(Rule)).cycles()}
+    for rule in program.of_type(Rule):
+        through = [recursion[id(item)] for item in rule.body if isinstance(item, Literal) and id(item) in recursion]
+        positive = [(edge, path) for edge, path in through if not edge.negative]
+        if not positive:
+            continue
+        compared = {
+            variable.name
+            for item in rule.body
+            if isinstance(item, Comparison) and item.operator in _BOUNDING
+            for variable in term_variables(item.left) + term_variables(item.right)
+        }
+        for argument in rule.head.arguments:
+            names = {variable.name for variable in term_variables(argument)}
+            if isinstance(argument, BinaryOperation) and names and not names & compared:
+                yield Diagnostic(
+                    "unbounded_arithmetic",
+                    "error",
+                    argument.span,
+                    f"'{rule.head.predicate}' computes new values by arithmetic in a recursive rule, with no comparison "
+                    f"to bound them: {describe_recursion(*positive[0])}",
+                    f"bound the recursion with a comparison on {sorted(names)[0]}, such as {sorted(names)[0]} < 100",
+                )
 
 
 # --- Authorities, labels, declarations ---------------------------------------------------------------------------
@@ -447,6 +479,7 @@ CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (
     _undefined,
     _rules_for_inputs,
     _stratification,
+    _unbounded_arithmetic,
     _citations,
     _notes,
     _duplicates,

@@ -93,6 +93,10 @@ class DependencyGraph:
 
     def negative_cycles(self) -> list[tuple[Edge, list[PredicateKey]]]:
         """Each negative edge inside a component, with a path from its body back to its head."""
+        return [(edge, path) for edge, path in self.cycles() if edge.negative]
+
+    def cycles(self) -> list[tuple[Edge, list[PredicateKey]]]:
+        """Each edge inside a component (the head depends on itself through it), with the way back to the head."""
         component_of: dict[PredicateKey, frozenset[PredicateKey]] = {}
         for component in self.components():
             for key in component:
@@ -100,7 +104,7 @@ class DependencyGraph:
         successors = self.successors()
         found = []
         for edge in self.edges:
-            if edge.negative and component_of[edge.body] is component_of[edge.head]:
+            if component_of[edge.body] is component_of[edge.head]:
                 found.append((edge, _shortest_path(successors, edge.body, edge.head)))
         return found
 
@@ -128,6 +132,11 @@ def describe_cycle(edge: Edge, path: list[PredicateKey]) -> str:
     """`a -> not b -> a`: the head, the negated body predicate, then the way back to the head."""
     names = [edge.head[0], "not " + edge.body[0]] + [key[0] for key in path[1:]]
     return " -> ".join(names)
+
+
+def describe_recursion(edge: Edge, path: list[PredicateKey]) -> str:
+    """`n -> n` or `a -> b -> a`: the head, the body predicate it recurses through, then the way back."""
+    return " -> ".join([edge.head[0], edge.body[0]] + [key[0] for key in path[1:]])
 
 
 def strata(rules: Iterable[Rule]) -> list[tuple[Rule, ...]]:

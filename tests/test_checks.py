@@ -219,3 +219,22 @@ def test_a_fact_stating_a_conclusion_is_a_warning() -> None:
     found = one("input order(O).\noutput appealable(O).\nappealable(O) :- order(O).\nappealable(o9).", "fact_for_conclusion")
     assert found.severity == "warning"
     assert found.message.startswith("'appealable' is declared output at case.dl:2:1")
+
+
+def test_recursive_arithmetic_without_a_bound_is_an_error_naming_the_cycle() -> None:
+    found = one("n(0).\nn(X + 1) :- n(X).", "unbounded_arithmetic")
+    assert found.severity == "error"
+    assert (found.span.line, found.span.column) == (2, 3)
+    assert found.message.endswith("with no comparison to bound them: n -> n")
+    assert found.hint == "bound the recursion with a comparison on X, such as X < 100"
+    through = one("a(0).\na(X + 1) :- b(X).\nb(X) :- a(X).", "unbounded_arithmetic")
+    assert through.message.endswith(": a -> b -> a")
+
+
+def test_bounded_or_non_recursive_arithmetic_passes() -> None:
+    for text in (
+        "n(0).\nn(X + 1) :- n(X), X < 10.",  # bounded by a comparison
+        "m(1).\nn(X + 1) :- m(X).",  # not recursive
+        "n(0).\nn(1 + 1) :- n(0).",  # no variable: one value
+    ):
+        assert findings(text, "unbounded_arithmetic") == [], text
