@@ -521,6 +521,12 @@ def _syntax_error(error: UnexpectedInput, text: str, file: str) -> LexlogSyntaxE
     return LexlogSyntaxError("this is not lexlog", Span(file, line, column, line, column + 1))
 
 
+def _word_at(text: str, position: int) -> str:
+    """The word starting at `position` (`#sum` in `#sum{...}`)."""
+    match = re.match(r"#?[A-Za-z_][A-Za-z0-9_]*|.", text[position:])
+    return match.group(0) if match else text[position : position + 1]
+
+
 def _unexpected_character(error: UnexpectedCharacters, text: str, file: str) -> LexlogSyntaxError:
     line, column = error.line, error.column
     span = Span(file, line, column, line, column + 1)
@@ -544,6 +550,20 @@ def _unexpected_character(error: UnexpectedCharacters, text: str, file: str) -> 
         hint = 'the annotations are @label NAME, @cite AUTHORITY at PAGE and @note KIND "text"'
     elif char == "'":
         hint = 'strings use double quotes: "..."'
+    elif char == "#":
+        return LexlogSyntaxError(
+            f"'{_word_at(text, error.pos_in_stream)}' is clingo's aggregate syntax, which lexlog does not have",
+            span,
+            expected,
+            hint="lexlog has no aggregates (#count, #sum, #min, #max) yet; write the computation with rules",
+        )
+    elif char == ";":
+        return LexlogSyntaxError(
+            "';' (or) is not lexlog: a rule's body is a conjunction",
+            span,
+            expected,
+            hint="write one rule for each alternative: p(X) :- q(X).  p(X) :- r(X).",
+        )
     shown = repr(char) if not char.isprintable() or char == " " else f"'{char}'"
     return LexlogSyntaxError(f"unexpected character {shown}", span, expected, hint)
 
@@ -570,7 +590,12 @@ def _unexpected_token(error: UnexpectedToken, text: str, file: str) -> LexlogSyn
             expected,
             hint="every fact, rule and declaration ends with a full stop",
         )
-    hint = _token_hint(token, expected_names) or _note_hint(token, text, expected_names) or _context_hint(token, text)
+    hint = (
+        _collector_hint(token, text)
+        or _token_hint(token, expected_names)
+        or _note_hint(token, text, expected_names)
+        or _context_hint(token, text)
+    )
     return LexlogSyntaxError(f"unexpected {_describe_token(token)}", span, expected, hint)
 
 
@@ -610,6 +635,18 @@ def _kinds_in_words() -> str:
     return ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else kinds[0]
 
 
+_PROLOG_COLLECTORS = re.compile(r"\b(findall|bagof|setof|aggregate_all)\s*\(")
+
+
+def _collector_hint(token: Token, text: str) -> str | None:
+    """`findall(X, q(X), L)` and its kin fail at their inner '(': say what they are."""
+    statement = text[: token.start_pos or 0].rsplit(".", 1)[-1]  # rough, but enough to find the collector
+    collector = _PROLOG_COLLECTORS.search(statement)
+    if collector:
+        return f"{collector.group(1)} is Prolog's; lexlog has no aggregates yet: write the computation with rules"
+    return None
+
+
 def _context_hint(token: Token, text: str) -> str | None:
     start = token.start_pos or 0
     line_start = text.rfind("\n", 0, start) + 1
@@ -635,7 +672,7 @@ def _describe_token(token: Token) -> str:
 
 def _describe_expected(names: set[str]) -> tuple[str, ...]:
     words: list[str] = []
-    names = set(names)
+    names = set(names) - {"DATE_SHAPED"}  # lexed only to be refused: never what a user should write
     if names & _STATEMENT_STARTS and "SYMBOL" in names and len(names & _STATEMENT_STARTS) >= 5:
         names -= _STATEMENT_STARTS
         names -= {"VARIABLE"}

@@ -121,8 +121,16 @@ def _safety(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
 
 
 def _unbound(variable: Variable, message: str, body: Iterable[BodyItem]) -> Diagnostic:
+    body = list(body)
     hint = f"add a positive condition that binds {variable.name}, such as a fact about it"
-    if variable.is_anonymous:
+    equation = _defining_equation(variable, body)
+    if equation is not None:
+        # As in Datalog generally (not as in Souffle or clingo): '=' compares; it never assigns.
+        hint = (
+            f"'{variable.name} = ...' compares, it does not bind {variable.name}: write the arithmetic where "
+            f"{variable.name} is used, for example in the head"
+        )
+    elif variable.is_anonymous:
         hint = "'_' matches anything, so it cannot be tested; name it and bind it in a positive atom"
     else:
         names = {v.name for item in body for v in _item_variables(item) if not v.is_anonymous}
@@ -130,6 +138,16 @@ def _unbound(variable: Variable, message: str, body: Iterable[BodyItem]) -> Diag
         if close:
             hint = f"did you mean {close}?"
     return Diagnostic("unbound_variable", "error", variable.span, message, hint)
+
+
+def _defining_equation(variable: Variable, body: list[BodyItem]) -> Comparison | None:
+    """`S = A1 + A2` in the body, with `variable` alone on one side: the user meant to compute it there."""
+    for item in body:
+        if isinstance(item, Comparison) and item.operator == "=":
+            for side in (item.left, item.right):
+                if isinstance(side, Variable) and side.name == variable.name:
+                    return item
+    return None
 
 
 def _item_variables(item: BodyItem) -> list[Variable]:

@@ -238,3 +238,12 @@ def test_bounded_or_non_recursive_arithmetic_passes() -> None:
         "n(0).\nn(1 + 1) :- n(0).",  # no variable: one value
     ):
         assert findings(text, "unbounded_arithmetic") == [], text
+
+
+def test_an_equation_meant_to_compute_a_value_gets_a_hint_that_equality_does_not_bind() -> None:
+    found = findings("a(1). a(2).\ntotal(S) :- a(A1), a(A2), S = A1 + A2.", "unbound_variable")
+    assert len(found) == 2
+    for diagnostic in found:
+        assert diagnostic.hint == (
+            "'S = ...' compares, it does not bind S: write the arithmetic where S is used, for example in the head"
+        )
