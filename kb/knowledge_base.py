@@ -290,19 +290,24 @@ class KnowledgeBase:
         diagnostics = [d for d in check(program, self.options) if d.is_error]
         mine = [d for d in diagnostics if d.span.file == atom.span.file]
         declared = {d.key for d in program.of_type(Declaration)}
-        known = declared | {f.atom.key for f in program.of_type(Fact)} | {r.head.key for r in program.of_type(Rule)}
-        if declared and atom.key not in declared and not mine:
-            close = suggest(atom.predicate, {name for name, _ in known if (name, _) != atom.key})
-            if close is not None:
-                mine.append(
-                    Diagnostic(
-                        "undefined_predicate",
-                        "error",
-                        atom.span,
-                        f"'{atom.predicate}' is not a predicate of this knowledge base",
-                        f"did you mean {close}?",
-                    )
+        # What the knowledge base itself uses: declarations, the files' facts and the rules' heads. A fact typed or
+        # supposed for anything else would change nothing and read as if it had (a misspelt ruling, say), so in a
+        # knowledge base with declarations it is an error.
+        used = declared | {f.atom.key for f in state.statements if isinstance(f, Fact)}
+        used |= {r.head.key for r in program.of_type(Rule)}
+        if declared and atom.key not in used and not mine:
+            close = suggest(atom.predicate, {name for name, _ in used})
+            inputs = sorted(d.predicate for d in program.of_type(Declaration) if d.kind == "input")
+            mine.append(
+                Diagnostic(
+                    "undefined_predicate",
+                    "error",
+                    atom.span,
+                    f"'{atom.predicate}' is not a predicate of this knowledge base: the fact would change nothing",
+                    f"did you mean {close}?" if close else "the input predicates are: " + ", ".join(inputs[:12])
+                    + (", ..." if len(inputs) > 12 else ""),
                 )
+            )
         if mine:
             source = given if isinstance(given, str) else print_atom(atom)
             raise LexlogError(mine, {atom.span.file: source.strip()})

@@ -18,7 +18,7 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from lexlog.kb import DEFAULT_ENGINE, KnowledgeBase, bundled_case_files, bundled_library_files
+from lexlog.kb import DEFAULT_ENGINE, KnowledgeBase, LexlogError, bundled_case_files, bundled_library_files
 from lexlog.repl import commands as commands_module
 from lexlog.repl.commands import Session, execute
 from lexlog.repl.completion import LexlogCompleter
@@ -560,3 +560,15 @@ def test_lexer_marks_note_as_an_annotation() -> None:
 
     tokens = [(kind, text) for kind, text in LexlogLexer().get_tokens('@note later_law "x"\np(a).') if text.strip()]
     assert tokens[0] == (Name.Decorator, "@note")
+
+
+def test_a_supposed_or_typed_fact_of_an_unknown_predicate_is_an_error_not_a_silent_no_op() -> None:
+    """`:suppose court_ruled_on_qi(aguilar) ?- qi_pending(aguilar).` once answered yes: the supposition did nothing."""
+    session = Session.start(bundled_library_files(), DEFAULT_ENGINE)
+    for typed in (":suppose court_ruled_on_qi(aguilar) ?- qi_pending(aguilar).", "qi_decidd(aguilar).", ":assume frobnicate(x)"):
+        with pytest.raises(LexlogError) as caught:
+            execute(session, typed)
+        assert caught.value.code == "undefined_predicate"
+        assert "is not a predicate of this knowledge base: the fact would change nothing" in caught.value.render()
+    assert session.kb.asserted == [] and session.assumptions == []
+    assert execute(session, "qi_decided(aguilar).").text == "asserted qi_decided(aguilar)."
