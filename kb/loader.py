@@ -3,11 +3,16 @@
 Each file is read and parsed once, however often it is included; an include cycle or a missing file is a
 diagnostic, not an exception. Bundled libraries are read through importlib.resources, so an installed wheel
 finds them from any directory.
+
+What may be read (so that checking an untrusted file can neither hang, exhaust memory nor disclose other files):
+every file must be a regular file (not a device, pipe, socket or directory) of at most MAX_SOURCE_BYTES; a file
+named by an `include` must, in addition, be a `.dl` file, by the name written and by the file a link resolves to.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +22,7 @@ from lexlog.grammar import Dialect, LexlogSyntaxError, parse, suggest
 from lexlog.grammar.tree import Include, Program, Span, Statement
 from lexlog.kb.diagnostics import Diagnostic
 
+MAX_SOURCE_BYTES = 32 * 1024 * 1024  # far above any knowledge base; below what would exhaust memory
 LIBRARY_PACKAGE = "lexlog.kb"
 LIBRARY_FOLDER = "library"
 
@@ -71,11 +77,23 @@ class Loader:
             return
         if real in self._done:
             return
+        if included_from is not None and not included_from.library and not (path.endswith(".dl") and real.endswith(".dl")):
+            self._report(
+                "missing_include",
+                included_from,
+                f"cannot include '{name}': an include names a lexlog file ending in .dl",
+                "include only .dl files; give other files on the command line",
+            )
+            return
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else _os_reason(error)
-            self._report("missing_include", included_from, f"cannot read '{name}': {reason}", _nearby_hint(path))
+            text = read_source(path)
+        except (OSError, UnicodeDecodeError, _Refused) as error:
+            if isinstance(error, _Refused):
+                reason = str(error)
+            else:
+                reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else _os_reason(error)
+            hint = _nearby_hint(path) if isinstance(error, FileNotFoundError) else None
+            self._report("missing_include", included_from, f"cannot read '{name}': {reason}", hint)
             return
         self._done.add(real)
         self._stack.append(real)
@@ -113,6 +131,26 @@ class Loader:
     def _report(self, code: str, include: Include | None, message: str, hint: str | None) -> None:
         span = include.span if include is not None else Span("<command line>", 0, 0, 0, 0)
         self.result.diagnostics.append(Diagnostic(code, "error", span, message, hint))
+
+
+class _Refused(Exception):
+    """A file the loader will not read; the message says why."""
+
+
+def read_source(path: str) -> str:
+    """The text of a regular file of at most MAX_SOURCE_BYTES. Opening does not block (a pipe with no writer), and
+    no more than the limit is ever read (files under /proc report a size of 0)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", path)
+        if not stat.S_ISREG(mode):
+            raise _Refused("it is not a regular file (a device, a pipe or a socket)")
+        data = stream.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise _Refused(f"it is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
+    return data.decode("utf-8")
 
 
 def _os_reason(error: OSError) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lexlog.kb import check_files, check_source
@@ -247,3 +248,33 @@ def test_an_equation_meant_to_compute_a_value_gets_a_hint_that_equality_does_not
         assert diagnostic.hint == (
             "'S = ...' compares, it does not bind S: write the arithmetic where S is used, for example in the head"
         )
+
+
+def test_includes_read_only_regular_dl_files(tmp_path: Path) -> None:
+    """Checking an untrusted file must not hang, exhaust memory, or print another file's contents."""
+    os.mkfifo(tmp_path / "pipe.dl")
+    (tmp_path / "env.dl").symlink_to("/proc/self/environ")
+    cases = {
+        'include "/dev/zero".': "cannot include '/dev/zero': an include names a lexlog file ending in .dl",
+        'include "/proc/self/environ".': "an include names a lexlog file ending in .dl",
+        'include "/dev/stdin".': "an include names a lexlog file ending in .dl",
+        'include "env.dl".': "an include names a lexlog file ending in .dl",  # a .dl link to another file
+        'include "pipe.dl".': "pipe.dl': it is not a regular file (a device, a pipe or a socket)",
+    }
+    for text, message in cases.items():
+        case = tmp_path / "case.dl"
+        case.write_text(text + "\n")
+        report = check_files([str(case)])
+        assert [d.code for d in report.errors] == ["missing_include"], text
+        assert message in report.errors[0].message, text
+        assert "PATH=" not in report.render()
+
+
+def test_a_file_larger_than_the_limit_or_not_regular_is_refused_on_the_command_line(tmp_path: Path, monkeypatch) -> None:
+    from lexlog.kb import loader
+
+    big = tmp_path / "big.dl"
+    big.write_text("p(a).\n" * 10)
+    monkeypatch.setattr(loader, "MAX_SOURCE_BYTES", 20)
+    assert "it is larger than" in check_files([str(big)]).errors[0].message
+    assert "not a regular file" in check_files(["/dev/zero"]).errors[0].message
