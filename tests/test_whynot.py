@@ -78,7 +78,8 @@ def _check_failure(failure: Failure, rule, parent: WhyNot, binding: dict, built:
     else:
         assert failure.kind == "comparison" and isinstance(item, Comparison)
         assert isinstance(failure.detail, ComparisonCheck) and not failure.detail.holds
-        assert not arithmetic.comparison_holds(item, binding) if _all_bound(item, binding) else True
+        assert _all_bound(item, binding), "a failed comparison is reported with every variable bound (safety)"
+        assert not arithmetic.comparison_holds(item, binding)
 
 
 def _all_bound(item: Comparison, binding: dict) -> bool:
