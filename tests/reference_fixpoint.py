@@ -1,8 +1,9 @@
 """A brute-force naive fixpoint, written only for the tests: slow, obvious, and independent of the engines.
 
 It shares no code with the backends or with `lexlog.kb.arithmetic`: its arithmetic uses `fractions` and its order
-a plain sort key.  Rules are evaluated stratum by stratum (grouped by `lexlog.kb.dependency.strata`); in a stratum,
-every rule is re-applied to everything known until nothing changes.  Rules may be normalised or not: body atoms may
+a plain sort key; it stratifies by its own obvious level computation, not the product's `strata()`, so a
+stratification bug cannot fool both sides.  Rules are evaluated level by level; in a level, every rule is
+re-applied to everything known until nothing changes.  Rules may be normalised or not: body atoms may
 hold arithmetic (matched by evaluating it once the other atoms bound its variables) and `_` is fresh each time.
 """
 
@@ -13,7 +14,6 @@ from fractions import Fraction
 from typing import Iterable, Iterator, Optional
 
 from lexlog.grammar.tree import BinaryOperation, Comparison, Constant, Literal, Rule, Variable
-from lexlog.kb.dependency import strata
 
 
 def _is_int(value) -> bool:
@@ -159,7 +159,7 @@ def _apply(rule: Rule, known: dict) -> Iterator[tuple]:
 def fixpoint(rules: Iterable[Rule], facts: dict) -> dict:
     """Every atom that follows, as {predicate key: frozenset of rows}; empty relations left out."""
     known: dict = {key: set(rows) for key, rows in facts.items()}
-    for stratum in strata(list(rules)):
+    for stratum in _levels(list(rules)):
         changed = True
         while changed:
             changed = False
@@ -169,3 +169,30 @@ def fixpoint(rules: Iterable[Rule], facts: dict) -> dict:
                         known[key].add(row)
                         changed = True
     return {key: frozenset(rows) for key, rows in known.items() if rows}
+
+
+def _levels(rules: list[Rule]) -> list[list[Rule]]:
+    """Rules grouped by the level of their head: a head's level is at least each positive body predicate's and
+    above each negated one's. Raised until nothing changes (a stratified program settles within as many rounds as
+    it has predicates)."""
+    level: dict = {}
+    for _ in range(len({rule.head.key for rule in rules}) + 2):
+        changed = False
+        for rule in rules:
+            needed = 0
+            for item in rule.body:
+                if isinstance(item, Literal):
+                    below = level.get(item.atom.key, 0)
+                    needed = max(needed, below + 1 if item.negated else below)
+            if needed > level.get(rule.head.key, 0):
+                level[rule.head.key] = needed
+                changed = True
+        if not changed:
+            break
+    else:
+        raise ValueError("the program is not stratified")
+    grouped: dict[int, list[Rule]] = {}
+    for rule in rules:
+        grouped.setdefault(level.get(rule.head.key, 0), []).append(rule)
+    return [grouped[number] for number in sorted(grouped)]
+
