@@ -87,9 +87,16 @@ def explanations(built):
 
 def test_every_construct_renders_in_every_format(sink):
     for name, explanation in explanations(sink).items():
+        goal = explanation.goal if isinstance(explanation, WhyNot) else explanation.atom
         for format in RENDERERS:
             text = render(explanation, format)
             assert text.endswith("\n") and len(text) > 10, (name, format)
+        # Each format says what it explains: the atom in the text tree and in the JSON document, a graph for DOT.
+        assert render(explanation, "text").startswith(goal.text), name
+        document = json.loads(render(explanation, "json"))
+        root = document["nodes"][document["root"]]
+        assert (root.get("atom") or root.get("goal"))["text"] == goal.text, name
+        assert render(explanation, "dot").startswith("digraph"), name
         assert "\x1b[" in render(explanation, "text", colour=True)
         assert "\x1b[" not in render(explanation, "text")
 
