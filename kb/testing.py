@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from lexlog.grammar.tree import Atom, Constant, Literal, Value, Variable
+from lexlog.grammar.tree import Atom, Constant, Constraint, Literal, Value, Variable
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE
 from lexlog.kb.explanation import Proof, WhyNot
@@ -71,6 +71,15 @@ class TestReport:
     @property
     def ok(self) -> bool:
         return all(result.ok for result in self.files)
+
+    @property
+    def tests_nothing(self) -> bool:
+        """No file had an expectation or an integrity constraint: a green result would say nothing."""
+        return not self.errors and all(
+            not result.expectations
+            and (result.knowledge_base is None or not result.knowledge_base.program.of_type(Constraint))
+            for result in self.files
+        )
 
     def summary(self) -> str:
         parts = [f"{self.passed} passed", f"{self.failed} failed"]

@@ -173,6 +173,21 @@ def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line else line for line in text.splitlines())
 
 
+def _at_least(least: int):
+    """An argparse type: a whole number no smaller than `least` (a usage error, exit 2, otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if number < least:
+            raise argparse.ArgumentTypeError(f"{number} is less than {least}")
+        return number
+
+    return parse
+
+
 def run_test(arguments: argparse.Namespace) -> int:
     files = arguments.files or bundled_case_files()
     report = run_tests(files, arguments.engine)
@@ -200,6 +215,9 @@ def run_test(arguments: argparse.Namespace) -> int:
         print(report.summary())
     if report.errors:
         return EXIT_INPUT_ERROR
+    if report.tests_nothing:
+        print("nothing to test: the files have no expect lines and no integrity constraints", file=sys.stderr)
+        return EXIT_NEGATIVE
     return EXIT_OK if report.ok else EXIT_NEGATIVE
 
 
@@ -420,9 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
         "fuzz", parents=[engine], help="search case postures for a violated integrity constraint (default: the bundled law)"
     )
     fuzz.add_argument("files", nargs="*", metavar="FILE")
-    fuzz.add_argument("--max-examples", type=int, default=1000, metavar="N", help="postures to generate (default 1000)")
+    fuzz.add_argument("--max-examples", type=_at_least(1), default=1000, metavar="N", help="postures to generate (default 1000)")
     fuzz.add_argument("--seed", type=int, default=0, metavar="S", help="random seed; the same seed, the same search (default 0)")
-    fuzz.add_argument("--max-rows", type=int, default=4, metavar="N", help="noise rows per input predicate (default 4)")
+    fuzz.add_argument("--max-rows", type=_at_least(0), default=4, metavar="N", help="noise rows per input predicate (default 4)")
     fuzz.add_argument("--fresh", type=int, default=3, metavar="N", help="new constants per sort (default 3)")
     fuzz.set_defaults(run=run_fuzz, extra_positionals="files")
 

@@ -331,3 +331,18 @@ def test_repl_takes_c_before_or_after_its_files():
         result = lexlog(*arguments)
         assert result.returncode == 0, result.stderr
         assert "1  zapata_order" in result.stdout
+
+
+def test_fuzz_refuses_counts_out_of_range_as_usage_errors():
+    for arguments in (("--max-examples", "0"), ("--max-examples", "-5"), ("--max-rows", "-1")):
+        result = lexlog("fuzz", *arguments)
+        assert result.returncode == 2, arguments
+        assert "Traceback" not in result.stderr and "is less than" in result.stderr, arguments
+
+
+def test_test_on_files_with_nothing_to_test_is_not_a_success(tmp_path):
+    case = tmp_path / "facts.dl"
+    case.write_text("p(a).\n")
+    result = lexlog("test", str(case))
+    assert result.returncode == 1
+    assert "nothing to test: the files have no expect lines and no integrity constraints" in result.stderr
