@@ -606,4 +606,3 @@ def _computed_out_of_range(engine: str, error: ValueOutOfRange) -> Diagnostic:
         f"arithmetic computed {error.value}, beyond the integers the {engine} backend holds",
         "evaluate with --engine pydatalog, which holds integers of any size",
     )
-

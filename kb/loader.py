@@ -15,7 +15,6 @@ import os
 import stat
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Iterable
 
 from lexlog.grammar import Dialect, LexlogSyntaxError, parse, suggest
@@ -69,6 +68,9 @@ class Loader:
         self._stack: list[str] = []
 
     def load_file(self, path: str, included_from: Include | None = None) -> None:
+        if "\x00" in path:  # no file has such a name, and the operating system refuses to look
+            self._report("missing_include", included_from, f"cannot read {path!r}: the name contains a NUL character", None)
+            return
         real = os.path.realpath(path)
         name = display_name(path)
         if real in self._stack:

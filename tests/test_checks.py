@@ -278,3 +278,11 @@ def test_a_file_larger_than_the_limit_or_not_regular_is_refused_on_the_command_l
     monkeypatch.setattr(loader, "MAX_SOURCE_BYTES", 20)
     assert "it is larger than" in check_files([str(big)]).errors[0].message
     assert "not a regular file" in check_files(["/dev/zero"]).errors[0].message
+
+
+def test_an_include_naming_a_nul_character_is_a_located_error(tmp_path: Path) -> None:
+    case = tmp_path / "case.dl"
+    case.write_text('include "a\\u0000b.dl".\n')
+    (error,) = check_files([str(case)]).errors
+    assert error.code == "missing_include" and error.message.endswith("the name contains a NUL character")
+    assert (error.span.line, error.span.column) == (1, 1)
