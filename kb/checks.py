@@ -5,7 +5,8 @@ errors and warnings together, in source order.
 
 Codes (stable): unbound_variable, anonymous_in_head, arity_mismatch, cyclic_negation, undefined_predicate,
 rule_for_input, unknown_authority, duplicate_label, duplicate_authority, duplicate_declaration, bad_reading,
-unknown_note_kind, empty_note; warnings: uncited_rule, fact_for_conclusion, unused_predicate.
+unknown_note_kind, empty_note, unbounded_arithmetic, integer_out_of_range; warnings: uncited_rule,
+fact_for_conclusion, unused_predicate.
 """
 
 from __future__ import annotations

@@ -208,16 +208,22 @@ class KnowledgeBase:
 
     # --- facts ------------------------------------------------------------------------------------------------
 
-    def assert_fact(self, fact: Union[str, Atom]) -> GroundAtom:
-        """Add a fact for this session. Raises LexlogError (located in the given text), changing nothing."""
+    def assert_fact(self, fact: Union[str, Atom], evaluate: bool = False) -> GroundAtom:
+        """Add a fact for this session. Raises LexlogError (located in the given text), changing nothing. With
+        `evaluate`, the knowledge base is first evaluated with the fact, so that a fact whose evaluation fails (an
+        arithmetic result the backend cannot hold) is refused as well; the model is kept for the next question."""
         atom = self._ground(fact, "<input>")
         ground = _ground_atom(atom)
         state = copy.copy(self._state)
         state.asserted = {**state.asserted, ground: Fact(atom, span=atom.span)}
         state.retracted = state.retracted - {ground}
         self._check_fact(state, atom, fact)
+        trial = self._copy_with(state, rules_changed=False) if evaluate else None
+        model = trial.model if trial is not None else None  # raises, changing nothing
         self._state = state
         self._invalidate(rules_changed=False)
+        if trial is not None:
+            self._model, self.last_evaluation_seconds = model, trial.last_evaluation_seconds
         return ground
 
     def retract_fact(self, fact: Union[str, Atom]) -> bool:

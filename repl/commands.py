@@ -196,13 +196,7 @@ def assert_facts(session: Session, text: str) -> str:
     _refuse_non_fact(text)
     fact = _fact_text(text)
     already = any(atom.text == fact for atom in session.kb.facts())
-    atom = session.kb.assert_fact(fact)
-    try:
-        session.kb.model  # evaluate now: a fact the backend cannot evaluate (a value out of range) is not kept
-    except LexlogError:
-        if not already:
-            session.kb.retract_fact(fact)
-        raise
+    atom = session.kb.assert_fact(fact, evaluate=True)  # a fact the backend cannot evaluate is not kept
     session.changed()
     return f"asserted {atom.text}." + (" (it was already a fact)" if already else "")
 
@@ -417,11 +411,11 @@ def assume(session: Session, argument: str) -> str:
         raise CommandError("usage: :assume FACT...")
     before = session.current
     trial = session.kb.suppose(session.assumptions + facts)  # raises, changing nothing, if a fact is wrong
+    lines = _diff_lines(before.conclusions(), trial.conclusions())  # evaluates: raises before anything changes
     added = [fact for fact in facts if canonical(fact) not in {canonical(a) for a in session.assumptions}]
     session.assumptions.extend(added)
     session.changed()
     session._effective = trial
-    lines = _diff_lines(before.conclusions(), trial.conclusions())
     return "\n".join([f"assuming {', '.join(facts)}", *lines])
 
 

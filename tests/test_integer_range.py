@@ -57,7 +57,9 @@ def test_the_prompt_refuses_such_a_fact_and_keeps_nothing_of_it() -> None:
         execute(session, "m(5).")
     with pytest.raises(LexlogError):
         execute(session, "m(4000000000).")
-    assert session.kb.asserted == []
+    with pytest.raises(LexlogError):
+        execute(session, ":assume m(6)")
+    assert session.kb.asserted == [] and session.assumptions == []
     assert execute(session, "m(2).").text == "asserted m(2)."
     assert "2000000000" in execute(session, "n(X)?").text
 
