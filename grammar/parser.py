@@ -12,7 +12,6 @@ from typing import Any, Literal as TypingLiteral
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-
 from lexlog.grammar.errors import LexlogSyntaxError
 from lexlog.grammar.tree import (
     NOTE_KINDS,
@@ -21,6 +20,7 @@ from lexlog.grammar.tree import (
     Authority,
     BinaryOperation,
     BodyItem,
+    Call,
     Citation,
     Comment,
     Comparison,
@@ -40,6 +40,7 @@ from lexlog.grammar.tree import (
     Variable,
     term_variables,
 )
+from lexlog.grammar.values import date_from_text, decimal_from_text, integer_from_digits, is_number
 
 Dialect = TypingLiteral["lexlog", "souffle", "nemo"]
 DIALECTS: tuple[Dialect, ...] = ("lexlog", "souffle", "nemo")
@@ -62,7 +63,9 @@ TERMINAL_WORDS = {
     "SYMBOL": "a name beginning with a lower-case letter",
     "VARIABLE": "a variable",
     "INT": "a number",
+    "DECIMAL": "a number",
     "DATE_SHAPED": "a date",
+    "COLON": "':'",
     "STRING": 'a quoted string ("...")',
     "PIN": "a page (648, 994-95, *3, 485 n.2)",
     "NOT": "'not'",
@@ -299,17 +302,25 @@ class _ToTree(Transformer):
     def declaration(self, children: list[Any]) -> Declaration:
         kind, name = children[0], children[1]
         _check_predicate_name(name)
-        parameters: tuple[str, ...] = ()
+        parameters: list[tuple[str, str | None]] = []
         reading = None
         for child in children[2:]:
-            if isinstance(child, tuple):
+            if isinstance(child, list):
                 parameters = child
             elif isinstance(child, Token) and child.type == "STRING":
                 reading = decode_string(child)
-        return Declaration(str(kind), str(name), parameters, reading, _extent(children))
+        names = tuple(name for name, _type in parameters)
+        types = tuple(type_name for _name, type_name in parameters)
+        if not any(types):
+            types = ()
+        return Declaration(str(kind), str(name), names, reading, _extent(children), types)
 
-    def parameters(self, children: list[Any]) -> tuple[str, ...]:
-        return tuple(str(child) for child in children if child.type == "VARIABLE")
+    def parameters(self, children: list[Any]) -> list[tuple[str, str | None]]:
+        return [child for child in children if isinstance(child, tuple)]
+
+    def parameter(self, children: list[Any]) -> tuple[str, str | None]:
+        # The type is not judged here: the checks name an unknown one with the known ones to choose from.
+        return (str(children[0]), str(children[2]) if len(children) == 3 else None)
 
     def expectation(self, children: list[Any]) -> Expectation:
         negated = any(isinstance(child, Token) and child.type == "NOT" for child in children)
@@ -351,6 +362,10 @@ class _ToTree(Transformer):
     def atom(self, children: list[Any]) -> Atom:
         name = children[0]
         _check_predicate_name(name)
+        if _dialect.get() == "lexlog" and _PROLOG_COLLECTORS.fullmatch(f"{name}("):
+            raise LexlogSyntaxError(
+                f"'{name}' is Prolog's, which lexlog does not have", _token_span(name), hint=_collector_words(str(name))
+            )
         arguments: tuple[Term, ...] = ()
         for child in children[1:]:
             if isinstance(child, tuple):
@@ -368,10 +383,18 @@ class _ToTree(Transformer):
         operators: list[Token] = children[1::2]
         return _by_precedence(operands, operators)
 
+    def call(self, children: list[Any]) -> Term:
+        name, _open, arguments, _close = children
+        if _dialect.get() in _HARVESTED:
+            raise LexlogSyntaxError(
+                f"'{name}(...)' in an argument: this dialect has no functions", _token_span(name)
+            )
+        return Call(str(name), arguments, _extent(children))
+
     def negate(self, children: list[Any]) -> Term:
         operand = _term(children[1])
         span = _extent(children)
-        if isinstance(operand, Constant) and isinstance(operand.value, int) and operand.value >= 0:
+        if isinstance(operand, Constant) and is_number(operand.value) and operand.value >= 0:
             return Constant(-operand.value, span)
         return BinaryOperation("-", Constant(0, span), operand, span)
 
@@ -390,7 +413,12 @@ def _by_precedence(operands: list[Term], operators: list[Token]) -> Term:
     def reduce() -> None:
         operator = pending.pop()
         right, left = output.pop(), output.pop()
-        output.append(BinaryOperation(str(operator), left, right, _between(left.span, right.span)))  # type: ignore[arg-type]
+        span = _between(left.span, right.span)
+        if operator == "/" and _dialect.get() in _HARVESTED:
+            # Those languages divide integers with truncation; lexlog's `/` is exact, its truncation `quotient`.
+            output.append(Call("quotient", (left, right), span))
+        else:
+            output.append(BinaryOperation(str(operator), left, right, span))  # type: ignore[arg-type]
 
     for operator, operand in zip(operators, operands[1:]):
         while pending and PRECEDENCE[pending[-1]] >= PRECEDENCE[operator]:
@@ -410,7 +438,11 @@ def _term(node: Any) -> Term:
     if kind == "VARIABLE":
         return Variable(str(node), _token_span(node))
     if kind == "INT":
-        return Constant(int(node), _token_span(node))
+        return Constant(integer_from_digits(str(node)), _token_span(node))
+    if kind == "DECIMAL":
+        if _dialect.get() in _HARVESTED:
+            raise LexlogSyntaxError(f"'{node}': this dialect has no decimal numbers", _token_span(node))
+        return Constant(decimal_from_text(str(node)), _token_span(node))
     if kind == "DATE_SHAPED":
         return _date_shaped(node)
     if kind == "STRING":
@@ -421,17 +453,14 @@ def _term(node: Any) -> Term:
 
 
 def _date_shaped(token: Token) -> Term:
-    """`2024-01-05`: in the lexlog dialect an error (never silently the subtraction 2024 - 1 - 5, a wrong answer
-    waiting to happen); in the other dialects the subtraction those languages read."""
+    """`2024-01-05`: in the lexlog dialect a date (never the subtraction 2024 - 1 - 5); in the other dialects the
+    subtraction those languages read."""
     span = _token_span(token)
     if _dialect.get() == "lexlog":
-        raise LexlogSyntaxError(
-            f"'{token}' is written as a date, but lexlog has no date values yet; it would be the subtraction "
-            f"{' - '.join(str(int(part)) for part in str(token).split('-'))}",
-            span,
-            hint=f'write the date as the string "{token}" (ISO dates as strings compare in date order), '
-            "or as separate year, month and day numbers",
-        )
+        try:
+            return Constant(date_from_text(str(token)), span)
+        except ValueError as error:
+            raise LexlogSyntaxError(str(error), span, hint="dates are written YYYY-MM-DD: 2024-01-05") from None
     year, month, day = (Constant(int(part), span) for part in str(token).split("-"))
     return BinaryOperation("-", BinaryOperation("-", year, month, span), day, span)
 
@@ -609,7 +638,7 @@ def _token_hint(token: Token, expected: set[str]) -> str | None:
         token.type == "SYMBOL" and "VARIABLE" in expected and "SYMBOL" not in expected
     ):
         return f"argument names in a declaration are variables: did you mean '{token[0].upper() + token[1:]}'?"
-    if token.type == "EQUAL" and "IF" in expected:
+    if token.type in {"EQUAL", "COLON"} and "IF" in expected:
         return "a rule is written head :- body"
     if token.type == "DOT" and "SYMBOL" in expected and "AT" not in expected:
         return "a statement cannot end here"
@@ -642,9 +671,11 @@ def _collector_hint(token: Token, text: str) -> str | None:
     """`findall(X, q(X), L)` and its kin fail at their inner '(': say what they are."""
     statement = text[: token.start_pos or 0].rsplit(".", 1)[-1]  # rough, but enough to find the collector
     collector = _PROLOG_COLLECTORS.search(statement)
-    if collector:
-        return f"{collector.group(1)} is Prolog's; lexlog has no aggregates yet: write the computation with rules"
-    return None
+    return _collector_words(collector.group(1)) if collector else None
+
+
+def _collector_words(name: str) -> str:
+    return f"{name} is Prolog's; lexlog has no aggregates yet: write the computation with rules"
 
 
 def _context_hint(token: Token, text: str) -> str | None:

@@ -15,9 +15,8 @@ from lexlog.grammar.tree import (
     Authority,
     BinaryOperation,
     BodyItem,
+    Call,
     Citation,
-    Comment,
-    Comparison,
     Constant,
     Constraint,
     Declaration,
@@ -34,6 +33,7 @@ from lexlog.grammar.tree import (
     Value,
     Variable,
 )
+from lexlog.grammar.values import is_date, is_number, number_text
 
 LINE_WIDTH = 100
 INDENT = "    "
@@ -94,7 +94,11 @@ def print_statement(statement: Statement) -> str:
         return f"authority {statement.name} = {print_string(statement.citation)}."
     if isinstance(statement, Declaration):
         reading = f" {print_string(statement.reading)}" if statement.reading is not None else ""
-        return f"{statement.kind} {statement.predicate}({', '.join(statement.parameters)}){reading}."
+        parameters = ", ".join(
+            name if statement.type_of(position) is None else f"{name}: {statement.type_of(position)}"
+            for position, name in enumerate(statement.parameters)
+        )
+        return f"{statement.kind} {statement.predicate}({parameters}){reading}."
     if isinstance(statement, Expectation):
         return f"expect {'' if statement.positive else 'not '}{print_atom(statement.atom)}."
     if isinstance(statement, Query):
@@ -152,6 +156,8 @@ def print_term(term: Term) -> str:
         return term.name
     if isinstance(term, Constant):
         return print_value(term.value)
+    if isinstance(term, Call):
+        return f"{term.function}({', '.join(print_term(argument) for argument in term.arguments)})"
     return _operation(term)
 
 
@@ -167,9 +173,12 @@ def _operation(term: BinaryOperation) -> str:
 
 
 def print_value(value: Value) -> str:
-    """A constant as source: a bare symbol when it reads as one, else a quoted string; integers as digits."""
-    if isinstance(value, int):
-        return str(value)
+    """A constant as source: a bare symbol when it reads as one, else a quoted string; numbers in decimal
+    notation; dates as YYYY-MM-DD."""
+    if is_number(value):
+        return number_text(value)  # type: ignore[arg-type]
+    if is_date(value):
+        return value.isoformat()  # type: ignore[union-attr]
     if _SYMBOL.fullmatch(value) and value not in KEYWORDS:
         return value
     return print_string(value)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal as TypingLiteral, Mapping, Union
 
+from lexlog.grammar.values import Value  # a number, a date or a string (see lexlog.grammar.values)
+
 
 @dataclass(frozen=True)
 class Span:
@@ -31,8 +33,6 @@ def _span() -> Span:
     return field(default=UNKNOWN_SPAN, compare=False, repr=False)  # type: ignore[return-value]
 
 
-Value = Union[str, int]
-"""A constant's value: a symbol or string (the same thing), or an integer."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ ArithmeticOperator = TypingLiteral["+", "-", "*", "/", "%"]
 
 @dataclass(frozen=True)
 class BinaryOperation:
-    """Integer arithmetic: `left op right`."""
+    """Arithmetic: `left op right`."""
 
     operator: ArithmeticOperator
     left: Term
@@ -64,7 +64,22 @@ class BinaryOperation:
     span: Span = _span()
 
 
-Term = Union[Variable, Constant, BinaryOperation]
+@dataclass(frozen=True)
+class Call:
+    """A built-in function applied to terms: `round(X, 2, half_up)`, `add_months(D, 1)`.
+
+    The parser takes any name; which functions exist, and with how many arguments, is the knowledge base's to
+    check (`lexlog.kb.functions`).
+    """
+
+    function: str
+    arguments: tuple[Term, ...]
+    span: Span = _span()
+
+
+Term = Union[Variable, Constant, BinaryOperation, Call]
+COMPUTED_TERMS = (BinaryOperation, Call)
+"""The terms whose value is computed from others (for `isinstance`)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +198,17 @@ class Authority:
 
 DeclarationKind = TypingLiteral["input", "derived", "output"]
 
+PARAMETER_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "integer": "an integer",
+        "number": "a number",
+        "money": "a sum of money",
+        "date": "a date",
+        "string": "a string or symbol",
+    }
+)
+"""The types a declared parameter may have (`input served_on(Case, Date: date).`), each with its words."""
+
 
 @dataclass(frozen=True)
 class Declaration:
@@ -193,6 +219,11 @@ class Declaration:
     parameters: tuple[str, ...]
     reading: str | None = None
     span: Span = _span()
+    # One per parameter: its declared type (a key of PARAMETER_TYPES, or as written if unknown), or None.
+    types: tuple[str | None, ...] = ()
+
+    def type_of(self, position: int) -> str | None:
+        return self.types[position] if position < len(self.types) else None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -260,6 +291,8 @@ def term_variables(term: Term) -> list[Variable]:
         return [term]
     if isinstance(term, BinaryOperation):
         return term_variables(term.left) + term_variables(term.right)
+    if isinstance(term, Call):
+        return [variable for argument in term.arguments for variable in term_variables(argument)]
     return []
 
 

@@ -3,7 +3,7 @@ command line use nothing else of `lexlog.kb`."""
 
 from importlib import resources
 
-from lexlog.kb.checking import CheckReport, check_files, check_options, check_source
+from lexlog.kb.checking import CheckReport, check_files, check_source
 from lexlog.kb.checks import CheckOptions
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, ENGINES
@@ -76,7 +76,6 @@ __all__ = [
     "bundled_hypothetical_files",
     "bundled_library_files",
     "check_files",
-    "check_options",
     "check_source",
     "format_source",
     "library_names",

@@ -1,21 +1,41 @@
-"""Integer arithmetic and the total order of values: the one definition every evaluator shares.
+"""Arithmetic, built-in function calls and the total order of values: the one definition every evaluator shares.
 
-Values are Python `str` and `int` (see `lexlog.grammar.tree.Value`).
+Values are numbers, dates and strings (see `lexlog.grammar.values`).
 
-* `+ - * / %` on integers; `/` truncates toward zero and `%` takes the sign of the dividend (C semantics, as
-  clingo), so `a == (a / b) * b + a % b` always holds.
-* Division or remainder by zero, and any arithmetic on a string, is *undefined*: `evaluate` returns `None` and the
-  rule instance (or comparison) that needed the value produces nothing.
-* The order used by `< <= > >=`: every integer comes before every string; integers by value, strings by Python's
-  order (code points, which is also the byte order of their UTF-8 encodings).  `=` and `!=` compare values, so
-  `1` and `"1"` differ.
+* Numbers are exact: `+ - *` as in school; `/` is exact division (`7 / 2` is 3.5; `quotient` rounds toward
+  zero); `%` is the remainder of `quotient`, with the sign of the dividend (`-7 % 2` is -1), so
+  `a == quotient(a, b) * b + a % b` always holds.
+* Dates: `date + days`, `days + date` and `date - days` are dates; `date - date` is the number of days between.
+* Division or remainder by zero, arithmetic on a string, a date outside years 1-9999, a call a function cannot
+  answer: the value is *undefined*, `evaluate` returns None and the rule instance (or comparison) that needed it
+  produces nothing.
+* The order used by `< <= > >=`: numbers (by value), then dates (in time), then strings (by code point, which is
+  also the byte order of their UTF-8 encodings).  `=` and `!=` compare values, so `1` and `"1"` differ.
 """
 
 from __future__ import annotations
 
+import datetime
+from fractions import Fraction
 from typing import Mapping, Optional
 
-from lexlog.grammar.tree import BinaryOperation, Comparison, Constant, Term, Value, Variable
+from lexlog.grammar.tree import (
+    BinaryOperation,
+    Call,
+    Comparison,
+    Constant,
+    Term,
+    Value,
+    Variable,
+)
+from lexlog.grammar.values import (
+    canonical_number,
+    is_date,
+    is_number,
+    order_key,
+    same_value,
+)
+from lexlog.kb import functions
 
 Binding = Mapping[str, Value]
 """Variable name -> value."""
@@ -29,37 +49,47 @@ def is_integer(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def truncated_divide(left: int, right: int) -> int:
-    """`left / right` rounded toward zero; `right` must not be zero."""
-    quotient = abs(left) // abs(right)
-    return quotient if (left < 0) == (right < 0) else -quotient
+def apply_operator(operator: str, left: Optional[Value], right: Optional[Value]) -> Optional[Value]:
+    """`left operator right`, or None when undefined."""
+    if is_number(left) and is_number(right):
+        return _number_operation(operator, left, right)  # type: ignore[arg-type]
+    if is_date(left) or is_date(right):
+        return _date_operation(operator, left, right)
+    return None
 
 
-def truncated_remainder(left: int, right: int) -> int:
-    """The remainder of `truncated_divide`: it has the sign of `left`; `right` must not be zero."""
-    return left - right * truncated_divide(left, right)
-
-
-def apply_operator(operator: str, left: Optional[Value], right: Optional[Value]) -> Optional[int]:
-    """`left operator right`, or None when undefined (a string operand, an undefined operand, division by zero)."""
-    if not is_integer(left) or not is_integer(right):
-        return None
-    assert isinstance(left, int) and isinstance(right, int)
+def _number_operation(operator: str, left: int | Fraction, right: int | Fraction) -> Optional[int | Fraction]:
     if operator == "+":
-        return left + right
+        return canonical_number(left + right)
     if operator == "-":
-        return left - right
+        return canonical_number(left - right)
     if operator == "*":
-        return left * right
+        return canonical_number(left * right)
     if operator == "/":
-        return None if right == 0 else truncated_divide(left, right)
+        return None if right == 0 else canonical_number(Fraction(left) / Fraction(right))
     if operator == "%":
-        return None if right == 0 else truncated_remainder(left, right)
+        whole = functions.quotient(left, right)
+        return None if whole is None else canonical_number(left - right * whole)
     raise ValueError(f"unknown arithmetic operator {operator!r}")
 
 
+def _date_operation(operator: str, left: Optional[Value], right: Optional[Value]) -> Optional[Value]:
+    try:
+        if operator == "-" and is_date(left) and is_date(right):
+            return (left - right).days  # type: ignore[operator]
+        if operator == "+" and is_date(left) and is_integer(right):
+            return left + datetime.timedelta(days=right)  # type: ignore[operator, arg-type]
+        if operator == "+" and is_integer(left) and is_date(right):
+            return right + datetime.timedelta(days=left)  # type: ignore[operator, arg-type]
+        if operator == "-" and is_date(left) and is_integer(right):
+            return left - datetime.timedelta(days=right)  # type: ignore[operator, arg-type]
+    except OverflowError:  # before year 1 or after 9999
+        return None
+    return None
+
+
 def evaluate(term: Term, binding: Binding) -> Optional[Value]:
-    """The value of `term` under `binding`, or None when an operation in it is undefined.
+    """The value of `term` under `binding`, or None when an operation or call in it is undefined.
 
     Raises `UnboundVariable` if the term mentions a variable `binding` lacks.
     """
@@ -78,25 +108,29 @@ def evaluate(term: Term, binding: Binding) -> Optional[Value]:
         if right is None:
             return None
         return apply_operator(term.operator, left, right)
+    if isinstance(term, Call):
+        arguments = []
+        for argument in term.arguments:
+            value = evaluate(argument, binding)
+            if value is None:
+                return None
+            arguments.append(value)
+        return functions.call(term.function, tuple(arguments))
     raise TypeError(f"not a term: {term!r}")
 
 
 def sort_key(value: Value) -> tuple[int, Value]:
-    """A key realising the total order: integers (by value) before strings (by Python order)."""
-    if is_integer(value):
-        return (0, value)
-    if isinstance(value, str):
-        return (1, value)
-    raise TypeError(f"not a value: {value!r}")
+    """A key realising the total order: numbers, then dates, then strings."""
+    return order_key(value)
 
 
 def compare(operator: str, left: Value, right: Value) -> bool:
     """`left operator right` for two values, with `= !=` on values and `< <= > >=` on the total order."""
     if operator == "=":
-        return left == right and type(left) is type(right)
+        return same_value(left, right)
     if operator == "!=":
-        return not (left == right and type(left) is type(right))
-    left_key, right_key = sort_key(left), sort_key(right)
+        return not same_value(left, right)
+    left_key, right_key = order_key(left), order_key(right)
     if operator == "<":
         return left_key < right_key
     if operator == "<=":

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import Any, Iterable, Iterator, Union
 
 from lexlog.grammar import print_atom, suggest
 from lexlog.grammar.tree import Atom, Constant, Rule, Value
+from lexlog.grammar.values import order_key
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.json_values import loads, to_json
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.postures import Posture, PostureSpace
 from lexlog.kb.render.json import to_document
@@ -67,7 +69,7 @@ class BatchRunner:
     def parse(self, line: str, number: int = 0) -> Case:
         """The case on one line; raises ValueError saying what is wrong with it."""
         try:
-            document = json.loads(line)
+            document = loads(line)
         except json.JSONDecodeError as error:
             raise ValueError(f"not JSON: {error.msg} (column {error.colno})") from None
         if not isinstance(document, dict):
@@ -94,7 +96,7 @@ class BatchRunner:
         if arity != len(atom.arguments):
             raise ValueError(
                 f'"{atom.predicate}" takes {arity} argument{"s" if arity != 1 else ""}, '
-                f"but a row has {len(atom.arguments)}: {json.dumps(list(atom.arguments))}"
+                f"but a row has {len(atom.arguments)}: {json.dumps([to_json(value) for value in atom.arguments])}"
             )
 
     # --- evaluating ---------------------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ class BatchRunner:
         conclusions: dict[str, list[list[Value]]] = {}
         for key in self.outputs:
             rows = sorted(model.rows(key), key=_row_order)
-            conclusions.setdefault(key[0], []).extend(list(row) for row in rows)
+            conclusions.setdefault(key[0], []).extend([to_json(value) for value in row] for row in rows)
         result: dict[str, Any] = {"id": case.id, "conclusions": conclusions}
         if self.explain:
             explanations = {}
@@ -134,7 +136,7 @@ class BatchRunner:
 
 
 def _row_order(row: tuple[Value, ...]) -> tuple:
-    return tuple((0, value) if isinstance(value, int) else (1, value) for value in row)
+    return tuple(order_key(value) for value in row)
 
 
 def run_batch(knowledge_base: KnowledgeBase, lines: Iterable[str], explain: bool = False) -> Iterator[Union[dict[str, Any], BatchError]]:

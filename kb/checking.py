@@ -8,7 +8,6 @@ from lexlog.grammar import Dialect
 from lexlog.grammar.tree import Program
 from lexlog.kb.checks import CheckOptions, check
 from lexlog.kb.diagnostics import Diagnostic, render_all, summary
-from lexlog.kb.engines import get_engine
 from lexlog.kb.loader import LoadedProgram, load_files, load_source
 
 
@@ -40,11 +39,6 @@ def _report(loaded: LoadedProgram, options: CheckOptions) -> CheckReport:
     diagnostics = list(loaded.diagnostics)
     diagnostics.extend(check(program, options))
     return CheckReport(program, tuple(diagnostics), dict(loaded.sources))
-
-
-def check_options(engine: str) -> CheckOptions:
-    """The checks for a program the named backend will evaluate (its integer limits among them)."""
-    return CheckOptions(integer_limits=get_engine(engine).integer_limits, backend=engine)
 
 
 def check_files(paths: list[str], dialect: Dialect = "lexlog", options: CheckOptions = CheckOptions()) -> CheckReport:

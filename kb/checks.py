@@ -5,25 +5,26 @@ errors and warnings together, in source order.
 
 Codes (stable): unbound_variable, anonymous_in_head, arity_mismatch, cyclic_negation, undefined_predicate,
 rule_for_input, unknown_authority, duplicate_label, duplicate_authority, duplicate_declaration, bad_reading,
-unknown_note_kind, empty_note, unbounded_arithmetic, integer_out_of_range; warnings: uncited_rule,
-fact_for_conclusion, unused_predicate.
+unknown_note_kind, empty_note, unbounded_arithmetic, unknown_function, unknown_rounding_mode, undefined_value,
+unknown_type, type_mismatch; warnings: uncited_rule, fact_for_conclusion, unused_predicate.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from lexlog.grammar import suggest
 from lexlog.grammar.tree import (
+    COMPUTED_TERMS,
     NOTE_KINDS,
+    PARAMETER_TYPES,
     Atom,
     Authority,
     BinaryOperation,
     BodyItem,
+    Call,
     Comparison,
     Constant,
     Constraint,
@@ -37,23 +38,24 @@ from lexlog.grammar.tree import (
     Rule,
     Span,
     Statement,
+    Term,
     Variable,
     term_variables,
 )
+from lexlog.grammar.values import is_date, is_number
+from lexlog.kb import arithmetic
 from lexlog.kb.dependency import DependencyGraph, describe_cycle, describe_recursion
 from lexlog.kb.diagnostics import Diagnostic
+from lexlog.kb.functions import FUNCTION_NAMES, FUNCTIONS, ROUNDING_MODES
 
 PredicateKey = tuple[str, int]
 
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """`undefined_is_error`: an undeclared predicate with no facts and no rules is an error (else it is empty).
-    `integer_limits`: the integers the evaluating backend holds, (least, greatest), named `backend`; None for any."""
+    """`undefined_is_error`: an undeclared predicate with no facts and no rules is an error (else it is empty)."""
 
     undefined_is_error: bool = True
-    integer_limits: tuple[int, int] | None = None
-    backend: str = ""
 
 
 def check(program: Program, options: CheckOptions = CheckOptions()) -> list[Diagnostic]:
@@ -280,7 +282,7 @@ def _unbounded_arithmetic(program: Program, options: CheckOptions) -> Iterator[D
         }
         for argument in rule.head.arguments:
             names = {variable.name for variable in term_variables(argument)}
-            if isinstance(argument, BinaryOperation) and names and not names & compared:
+            if isinstance(argument, COMPUTED_TERMS) and names and not names & compared:
                 yield Diagnostic(
                     "unbounded_arithmetic",
                     "error",
@@ -438,37 +440,6 @@ def _facts_for_conclusions(program: Program, options: CheckOptions) -> Iterator[
             )
 
 
-def _integer_range(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
-    """An integer written in the program that the evaluating backend cannot hold: refused before evaluation."""
-    if options.integer_limits is None:
-        return
-    least, greatest = options.integer_limits
-    for constant in integer_constants(program.statements):
-        if not least <= constant.value <= greatest:
-            yield Diagnostic(
-                "integer_out_of_range",
-                "error",
-                constant.span,
-                f"{constant.value} is beyond the integers the {options.backend or 'evaluating'} backend holds "
-                f"({least} to {greatest})",
-                "evaluate with --engine pydatalog, which holds integers of any size",
-            )
-
-
-def integer_constants(node: Any) -> Iterator[Constant]:
-    """Every integer constant written anywhere in a syntax-tree node (statements, an atom, a term)."""
-    if isinstance(node, Constant):
-        if isinstance(node.value, int) and not isinstance(node.value, bool):
-            yield node
-    elif isinstance(node, (tuple, list)):
-        for item in node:
-            yield from integer_constants(item)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for item in dataclasses.fields(node):
-            if item.name != "span":
-                yield from integer_constants(getattr(node, item.name))
-
-
 def _unused(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
     used: set[PredicateKey] = set()
     for statement in program.statements:
@@ -482,6 +453,164 @@ def _unused(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
                 f"'{declaration.predicate}' is declared but never used",
                 "use it in a rule, or remove the declaration",
             )
+
+
+# --- Values and functions ---------------------------------------------------------------------------------------
+
+
+def _statement_terms(statement: Statement) -> Iterator[Term]:
+    """Every term written in a statement, outermost first, the terms inside operations and calls included."""
+    roots: list[Term] = []
+    for atom, _role in _atoms(statement):
+        roots.extend(atom.arguments)
+    for item in getattr(statement, "body", ()):
+        if isinstance(item, Comparison):
+            roots.extend((item.left, item.right))
+    stack = list(reversed(roots))
+    while stack:
+        term = stack.pop()
+        yield term
+        if isinstance(term, BinaryOperation):
+            stack.extend((term.right, term.left))
+        elif isinstance(term, Call):
+            stack.extend(reversed(term.arguments))
+
+
+def _functions(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A call of a function lexlog does not have, or with the wrong number of arguments; a rounding mode it does
+    not know."""
+    for statement in program.statements:
+        for term in _statement_terms(statement):
+            if not isinstance(term, Call):
+                continue
+            function = FUNCTIONS.get((term.function, len(term.arguments)))
+            if function is None:
+                yield _unknown_function(term)
+            elif term.function in ("round", "round_to_multiple"):
+                mode = term.arguments[2]
+                if isinstance(mode, Constant) and mode.value not in ROUNDING_MODES:
+                    known = ", ".join(ROUNDING_MODES)
+                    guess = suggest(str(mode.value), ROUNDING_MODES)
+                    yield Diagnostic(
+                        "unknown_rounding_mode",
+                        "error",
+                        mode.span,
+                        f"'{mode.value}' is not a rounding mode",
+                        f"did you mean '{guess}'?" if guess else f"the modes are {known}",
+                    )
+
+
+def _unknown_function(call: Call) -> Diagnostic:
+    known = sorted((f for (name, _arity), f in FUNCTIONS.items() if name == call.function), key=lambda f: f.arity)
+    if known:
+        arities = " or ".join(str(function.arity) for function in known)
+        return Diagnostic(
+            "unknown_function",
+            "error",
+            call.span,
+            f"'{call.function}' takes {arities} argument{'s' if arities != '1' else ''}, not {len(call.arguments)}",
+            "write " + " or ".join(function.signature for function in known),
+        )
+    guess = suggest(call.function, FUNCTION_NAMES)
+    hint = f"did you mean '{guess}'?" if guess else "docs/language.md lists the functions"
+    if guess is None and call.function in ("sum", "count", "min", "max", "avg", "mean"):
+        hint = f"'{call.function}' over many rows is an aggregate, which lexlog does not have yet: write the computation with rules"
+    return Diagnostic(
+        "unknown_function",
+        "error",
+        call.span,
+        f"'{call.function}' is not a function lexlog has (an atom cannot stand inside another atom)",
+        hint,
+    )
+
+
+def _ground_values(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A computation written with values only (`date("2024-13-01")`, `1 / 0`) that has no value: it would make
+    the rule or fact it stands in silently produce nothing."""
+    for statement in program.statements:
+        for term in _statement_terms(statement):
+            if not isinstance(term, COMPUTED_TERMS) or term_variables(term):
+                continue
+            if isinstance(term, Call) and (term.function, len(term.arguments)) not in FUNCTIONS:
+                continue  # unknown_function says what is wrong
+            if arithmetic.evaluate(term, {}) is None:
+                yield Diagnostic(
+                    "undefined_value",
+                    "error",
+                    term.span,
+                    "this computation has no value (a wrong kind of value, a date that does not exist, a division "
+                    "by zero, or a date outside years 1 to 9999)",
+                    "correct the values; a rule or fact that needs it would produce nothing",
+                )
+
+
+def fits_type(value: object, type_name: str) -> bool:
+    """Whether a value is of a declared parameter type (see PARAMETER_TYPES)."""
+    if type_name == "integer":
+        return arithmetic.is_integer(value)
+    if type_name in ("number", "money"):
+        return is_number(value)
+    if type_name == "date":
+        return is_date(value)
+    if type_name == "string":
+        return isinstance(value, str)
+    return True
+
+
+def _declared_types(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A declared type lexlog does not know; a value written where a parameter of another type is declared."""
+    typed: dict[PredicateKey, Declaration] = {}
+    for declaration in program.of_type(Declaration):
+        for position, type_name in enumerate(declaration.types):
+            if type_name is not None and type_name not in PARAMETER_TYPES:
+                guess = suggest(type_name, PARAMETER_TYPES)
+                yield Diagnostic(
+                    "unknown_type",
+                    "error",
+                    declaration.span,
+                    f"'{type_name}' (the type of {declaration.parameters[position]}) is not a type",
+                    f"did you mean '{guess}'?" if guess else f"the types are {', '.join(PARAMETER_TYPES)}",
+                )
+        if any(declaration.types):
+            typed.setdefault(declaration.key, declaration)
+    if not typed:
+        return
+    for statement in program.statements:
+        for atom, _role in _atoms(statement):
+            declaration = typed.get(atom.key)
+            if declaration is None:
+                continue
+            for position, argument in enumerate(atom.arguments):
+                type_name = declaration.type_of(position)
+                if type_name is None or type_name not in PARAMETER_TYPES or not isinstance(argument, Constant):
+                    continue
+                if not fits_type(argument.value, type_name):
+                    yield Diagnostic(
+                        "type_mismatch",
+                        "error",
+                        argument.span,
+                        f"{declaration.parameters[position]} of '{atom.predicate}' is declared {type_name} "
+                        f"({PARAMETER_TYPES[type_name]}), but this is {_kind_words(argument.value)}",
+                        _type_hint(type_name),
+                    )
+
+
+def _kind_words(value: object) -> str:
+    if is_date(value):
+        return "a date"
+    if is_number(value):
+        return "an integer" if arithmetic.is_integer(value) else "a number with a fractional part"
+    return "a string or symbol"
+
+
+def _type_hint(type_name: str) -> str:
+    return {
+        "integer": "write a whole number: 42",
+        "number": "write a number: 42 or 75000.01",
+        "money": "write the amount as a number, without '$' or commas: 75000.01",
+        "date": "write the date as YYYY-MM-DD, without quotes: 2024-01-05",
+        "string": 'write a symbol or a quoted string: melson, "Dallas County"',
+    }[type_name]
 
 
 def check_query(program: Program, body: tuple[BodyItem, ...], options: CheckOptions = CheckOptions()) -> list[Diagnostic]:
@@ -506,5 +635,7 @@ CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (
     _uncited,
     _facts_for_conclusions,
     _unused,
-    _integer_range,
+    _functions,
+    _ground_values,
+    _declared_types,
 )

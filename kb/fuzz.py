@@ -19,7 +19,7 @@ from typing import Optional, Sequence, Union
 
 from lexlog.grammar import print_atom, print_value
 from lexlog.grammar.printer import print_citation
-from lexlog.grammar.tree import Atom, BinaryOperation, Comparison, Constant, Constraint, Literal, Term, Value, Variable
+from lexlog.grammar.tree import Atom, BinaryOperation, Call, Comparison, Constant, Constraint, Literal, Term, Value, Variable
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import Proof, WhyNot
 from lexlog.kb.knowledge_base import KnowledgeBase, Violation
@@ -90,6 +90,8 @@ def _substitute(term: Term, binding: dict[str, Value]) -> Term:
         return Constant(binding[term.name])
     if isinstance(term, BinaryOperation):
         return BinaryOperation(term.operator, _substitute(term.left, binding), _substitute(term.right, binding))
+    if isinstance(term, Call):
+        return Call(term.function, tuple(_substitute(argument, binding) for argument in term.arguments))
     return term
 
 

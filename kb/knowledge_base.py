@@ -9,7 +9,6 @@ own layer from the rules and the model, so they are the same whichever backend e
 from __future__ import annotations
 
 import copy
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
@@ -29,7 +28,6 @@ from lexlog.grammar.tree import (
     Atom,
     Authority,
     BodyItem,
-    Comparison,
     Constant,
     Constraint,
     Declaration,
@@ -40,18 +38,19 @@ from lexlog.grammar.tree import (
     Query,
     Rule,
     Span,
-    UNKNOWN_SPAN,
     Statement,
     Value,
     Variable,
     term_variables,
 )
-from lexlog.kb.checks import CheckOptions, check, check_query, integer_constants
+from lexlog.grammar.values import order_key
+from lexlog.kb.checks import CheckOptions, check, check_query
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
-from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row, ValueOutOfRange
+from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
 from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot
+from lexlog.kb.json_values import to_json
 from lexlog.kb.loader import LoadedProgram, Loader
 from lexlog.kb.matching import ModelIndex, plan_body, solve
 from lexlog.kb.normalize import normalize_body, normalize_rule
@@ -79,7 +78,7 @@ class QueryResult:
 
     def to_dict(self) -> dict[str, object]:
         """`{"query": "appealable(O)", "answers": [{"O": "zapata_order"}]}`; a true ground query has `[{}]`."""
-        return {"query": self.query, "answers": [dict(answer) for answer in self.answers]}
+        return {"query": self.query, "answers": [{name: to_json(value) for name, value in answer.items()} for answer in self.answers]}
 
     def table(self) -> str:
         """The answers for people: `yes.`/`no.` for a ground query, else a numbered table."""
@@ -143,8 +142,7 @@ class KnowledgeBase:
         self.engine_name = engine
         self._engine = get_engine(engine)
         self.dialect: Dialect = dialect
-        # Integers the backend cannot hold are refused where they are written, before any evaluation.
-        self.options = dataclasses.replace(options, integer_limits=self._engine.integer_limits, backend=engine)
+        self.options = options
         self._state = _State()
         self._invalidate()
         self.last_evaluation_seconds = 0.0
@@ -259,13 +257,10 @@ class KnowledgeBase:
         atoms = list(atoms)
         inputs = {d.key for d in self.declarations if d.kind == "input"}
         typed = all(
-            atom.key in inputs and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in atom.arguments)
+            atom.key in inputs and all(_is_value(v) for v in atom.arguments)
             for atom in atoms
         )
         trees = [Atom(atom.predicate, tuple(Constant(value) for value in atom.arguments)) for atom in atoms]
-        limits = self.options.integer_limits
-        if limits is not None:  # a value the backend cannot hold takes the full check, which refuses it
-            typed = typed and all(limits[0] <= c.value <= limits[1] for c in integer_constants(trees))
         if not typed:
             return self.suppose(trees)
         state = copy.copy(self._state)
@@ -520,10 +515,7 @@ class KnowledgeBase:
     def model(self) -> Model:
         if self._model is None:
             started = time.perf_counter()
-            try:
-                self._model = self._engine.evaluate(self._evaluation_program())
-            except ValueOutOfRange as error:  # computed by arithmetic: stated values are refused when loaded
-                raise LexlogError([_computed_out_of_range(self._engine.name, error)], self._state.sources) from None
+            self._model = self._engine.evaluate(self._evaluation_program())
             self.last_evaluation_seconds = time.perf_counter() - started
         return self._model
 
@@ -592,7 +584,15 @@ def _named_variables(body: Iterable[BodyItem]) -> tuple[str, ...]:
 
 
 def _order(value: Value) -> tuple[int, Value]:
-    return (0, value) if isinstance(value, int) else (1, value)
+    return order_key(value)
+
+
+def _is_value(item: object) -> bool:
+    try:
+        order_key(item)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
 
 
 def _diagnostic(code: str, span: Span, message: str, hint: str | None) -> Diagnostic:
@@ -603,12 +603,3 @@ def _error(code: str, span: Span, message: str, hint: str | None, source: str | 
     sources = {span.file: source.strip()} if source is not None else {}
     return LexlogError([_diagnostic(code, span, message, hint)], sources)
 
-
-def _computed_out_of_range(engine: str, error: ValueOutOfRange) -> Diagnostic:
-    return Diagnostic(
-        "value_out_of_range",
-        "error",
-        error.span if isinstance(error.span, Span) else UNKNOWN_SPAN,
-        f"arithmetic computed {error.value}, beyond the integers the {engine} backend holds",
-        "evaluate with --engine pydatalog, which holds integers of any size",
-    )

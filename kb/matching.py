@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from lexlog.grammar.tree import (
+    COMPUTED_TERMS,
     Atom,
-    BinaryOperation,
     BodyItem,
     Comparison,
     Constant,
@@ -242,7 +242,7 @@ def bound_positions(atom: Atom, binding: Mapping[str, Value]) -> list[tuple[int,
             bound.append((position, argument.value))
         elif isinstance(argument, Variable) and argument.name in binding:
             bound.append((position, binding[argument.name]))
-        elif isinstance(argument, BinaryOperation):
+        elif isinstance(argument, COMPUTED_TERMS):
             raise ValueError("body atoms must be normalised (no arithmetic): see lexlog.kb.normalize")
     return bound
 
@@ -399,7 +399,7 @@ def unify_head(head: Atom, goal: Sequence[Optional[Value]]) -> Optional[Binding]
                     return None
             else:
                 binding[argument.name] = value
-        elif isinstance(argument, BinaryOperation):
+        elif isinstance(argument, COMPUTED_TERMS):
             # a constant arithmetic argument can be checked now
             if not _vars(argument):
                 computed = arithmetic.evaluate(argument, {})

@@ -20,9 +20,11 @@ import itertools
 from typing import Iterable
 
 from lexlog.grammar.tree import (
+    COMPUTED_TERMS,
     Atom,
     BinaryOperation,
     BodyItem,
+    Call,
     Comparison,
     Literal,
     Rule,
@@ -71,6 +73,11 @@ def _rename_anonymous(term: Term, fresh: _FreshNames) -> Term:
         if left is term.left and right is term.right:
             return term
         return BinaryOperation(term.operator, left, right, term.span)
+    if isinstance(term, Call):
+        arguments = tuple(_rename_anonymous(argument, fresh) for argument in term.arguments)
+        if all(new is old for new, old in zip(arguments, term.arguments)):
+            return term
+        return Call(term.function, arguments, term.span)
     return term
 
 
@@ -96,7 +103,7 @@ def _normalize_body(body: Iterable[BodyItem], fresh: _FreshNames) -> tuple[BodyI
         arguments: list[Term] = []
         moved: list[Comparison] = []
         for argument in atom.arguments:
-            if isinstance(argument, BinaryOperation):
+            if isinstance(argument, COMPUTED_TERMS):
                 variable = Variable(fresh("_T"), argument.span)
                 arguments.append(variable)
                 moved.append(Comparison("=", variable, argument, argument.span))
@@ -132,6 +139,6 @@ def is_normal(rule: Rule) -> bool:
     for item in rule.body:
         if isinstance(item, Literal):
             for argument in item.atom.arguments:
-                if isinstance(argument, BinaryOperation):
+                if isinstance(argument, COMPUTED_TERMS):
                     return False
     return not any(variable.is_anonymous for term in _items_terms((rule.head, *rule.body)) for variable in term_variables(term))

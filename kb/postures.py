@@ -30,7 +30,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from lexlog.grammar import print_atom
 from lexlog.grammar.tree import Atom, Comparison, Constant, Constraint, Expectation, Fact, Literal, Query, Rule, Value, Variable
+from lexlog.grammar.values import order_key
 from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.json_values import from_json, to_json
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.loader import library_names, library_path
 
@@ -60,11 +62,12 @@ class Posture:
     def values(self) -> set[Value]:
         return {value for atom in self.atoms for value in atom.arguments}
 
-    def to_json(self) -> dict[str, list[list[Value]]]:
-        """`{"discovery_order": [["o1", "smith"]], ...}`: the facts object of a `lexlog batch` case."""
-        facts: dict[str, list[list[Value]]] = {}
+    def to_json(self) -> dict[str, list[list[Any]]]:
+        """`{"discovery_order": [["o1", "smith"]], ...}`: the facts object of a `lexlog batch` case (values as
+        `lexlog.kb.json_values` writes them)."""
+        facts: dict[str, list[list[Any]]] = {}
         for atom in self.atoms:
-            facts.setdefault(atom.predicate, []).append(list(atom.arguments))
+            facts.setdefault(atom.predicate, []).append([to_json(value) for value in atom.arguments])
         return facts
 
     @classmethod
@@ -81,10 +84,11 @@ class Posture:
             for row in rows:
                 if not isinstance(row, list):
                     raise ValueError(f'"{predicate}": each row must be a list of values, got {_json_type(row)}')
-                for value in row:
-                    if isinstance(value, bool) or not isinstance(value, (str, int)):
-                        raise ValueError(f'"{predicate}": values are strings or integers, got {_json_type(value)}')
-                atoms.append(GroundAtom(predicate, tuple(row)))
+                try:
+                    values = tuple(from_json(item) for item in row)
+                except ValueError as error:
+                    raise ValueError(f'"{predicate}": {error}') from None
+                atoms.append(GroundAtom(predicate, values))
         return cls.of(atoms)
 
     def facts_text(self, predicate_order: Sequence[str] = ()) -> str:
@@ -365,7 +369,7 @@ class _Clause:
 
 def _sort_key(key: tuple[str, tuple[Value, ...]]) -> tuple:
     predicate, row = key
-    return (predicate, len(row), tuple((0, value) if isinstance(value, int) else (1, value) for value in row))
+    return (predicate, len(row), tuple(order_key(value) for value in row))
 
 
 def _tree_atom(atom: GroundAtom) -> Atom:

@@ -24,7 +24,6 @@ from lexlog.kb import (
     bundled_case_files,
     bundled_library_files,
     check_files,
-    check_options,
     format_source,
     fuzz_knowledge_base,
     library_names,
@@ -48,7 +47,7 @@ def _files_or_library(files: list[str]) -> list[str]:
 
 def run_check(arguments: argparse.Namespace) -> int:
     files = _files_or_library(arguments.files)
-    report = check_files(files, options=check_options(arguments.engine))
+    report = check_files(files)
     if report.diagnostics:
         print(report.render(_use_colour(sys.stderr)), file=sys.stderr)
         print(file=sys.stderr)

@@ -20,7 +20,7 @@ def _is_int(value) -> bool:
     return type(value) is int
 
 
-def _arith(operator: str, a, b) -> Optional[int]:
+def _arith(operator: str, a, b):
     if not (_is_int(a) and _is_int(b)):
         return None
     if operator == "+":
@@ -31,8 +31,10 @@ def _arith(operator: str, a, b) -> Optional[int]:
         return a * b
     if b == 0:
         return None
-    quotient = math.trunc(Fraction(a, b))
-    return quotient if operator == "/" else a - b * quotient
+    if operator == "/":  # exact: an integral quotient is an int, any other a Fraction
+        exact = Fraction(a, b)
+        return exact.numerator if exact.denominator == 1 else exact
+    return a - b * math.trunc(Fraction(a, b))
 
 
 def _value(term, binding: dict):

@@ -57,22 +57,9 @@ class Model:
         return sum(len(rows) for rows in self.relations.values())
 
 
-class ValueOutOfRange(ValueError):
-    """A value, stated or computed, that the backend cannot hold."""
-
-    def __init__(self, value: object, message: str = "", span: object = None) -> None:
-        # clingo re-raises an exception from a context function as `type(error)(error)`: keep what it carries.
-        original = value if isinstance(value, ValueOutOfRange) else None
-        super().__init__(message or str(value))
-        self.value = original.value if original is not None else value
-        self.span = original.span if original is not None else span  # where the computing expression is written
-
-
 class Engine(Protocol):
     """An evaluation backend."""
 
     name: str
-    # The integers the backend holds, (least, greatest), or None for any integer.
-    integer_limits: tuple[int, int] | None
 
     def evaluate(self, program: EvaluationProgram) -> Model: ...

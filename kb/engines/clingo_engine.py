@@ -5,18 +5,18 @@ facts are added as atoms with `Control.backend()`.  Predicate names are replaced
 (`p0`, `p1`, ...; `n0`, ... for auxiliary predicates) and mapped back when the model is read, so any name the
 parser accepts (`Fib`, `A`, `not`, `_x`) is safe.
 
-Value encoding (so clingo's own order and equality are the language's):
+Value encoding.  Every value has exactly one clingo symbol, so clingo's equality (joins, `=`, `!=`) is the
+language's:
 
-* an integer is a clingo `Number`; clingo numbers are 32-bit, so an integer outside [-2**31, 2**31 - 1], in the
-  facts, a rule, or computed by arithmetic, raises `ClingoRangeError` rather than wrapping around silently;
-* a string (or symbol) is a clingo `String`.  clingo orders every `Number` before every `String` and strings by
-  their UTF-8 bytes, which is the order of code points: exactly the language's total order.  clingo strings end at
-  a NUL byte, so the characters U+0000 and U+0001 are escaped as U+0001 U+0001 and U+0001 U+0002; this code is
-  prefix-free and keeps the order.
+* an integer within 32 bits is a clingo `Number`; any other integer is `lx_int("<digits>")` (clingo numbers are
+  32-bit), a non-integral number `lx_num("<numerator>/<denominator>")`, a date `lx_date(<day number>)`;
+* a string (or symbol) is a clingo `String`.  clingo strings end at a NUL byte, so the characters U+0000 and
+  U+0001 are escaped as U+0001 U+0001 and U+0001 U+0002 (a prefix-free code).
 
-Arithmetic (`+ - * / %` in heads and comparisons) is evaluated by a Python context function, `@lx_eval(k, ...)`,
-with `lexlog.kb.arithmetic`: an undefined value (division by zero, arithmetic on a string) returns no symbol, so the
-rule instance is dropped, and an out-of-range result raises instead of wrapping.
+clingo's own order does not follow the language's across these encodings (it puts `lx_date(...)` after every
+string), so `< <= > >=` are decided by a Python context function, `@lx_test(k, ...)`, with
+`lexlog.kb.arithmetic`, as arithmetic and calls are by `@lx_eval(k, ...)`: an undefined value (division by zero,
+arithmetic on a string) returns no symbol, so the rule instance is dropped.
 
 A negated atom with a variable no positive atom binds (`not p(X, _G1)`, i.e. "no p(X, anything)") becomes a
 negated auxiliary atom over the bound variables, defined by a projection rule.
@@ -24,18 +24,20 @@ negated auxiliary atom over the bound variables, defined by a projection rule.
 
 from __future__ import annotations
 
+import datetime
 import re
+from fractions import Fraction
 from typing import Optional, Sequence
 
 import clingo
 from clingo import ast
-
-from lexlog.grammar.tree import BinaryOperation, Comparison, Constant, Literal, Rule, Term, Value, Variable
+from lexlog.grammar.tree import Comparison, Constant, Literal, Rule, Term, Value, Variable, term_variables
+from lexlog.grammar.values import integer_from_digits, integer_text, is_date
 from lexlog.kb import arithmetic
-from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row, ValueOutOfRange
+from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
 
-MIN_INTEGER = -(2**31)
-MAX_INTEGER = 2**31 - 1
+MIN_NUMBER = -(2**31)  # clingo's numbers are 32-bit
+MAX_NUMBER = 2**31 - 1
 
 _COMPARISON = {
     "=": ast.ComparisonOperator.Equal,
@@ -48,10 +50,6 @@ _COMPARISON = {
 
 _POSITION = ast.Position("<lexlog>", 1, 1)
 _LOCATION = ast.Location(_POSITION, _POSITION)
-
-
-class ClingoRangeError(ValueOutOfRange):
-    """An integer clingo cannot represent (clingo numbers are 32-bit)."""
 
 
 # --- values ----------------------------------------------------------------------------------------------------
@@ -77,41 +75,68 @@ def to_symbol(value: Value) -> clingo.Symbol:
     if isinstance(value, str):
         return clingo.String(encode_string(value))
     if arithmetic.is_integer(value):
-        if not MIN_INTEGER <= value <= MAX_INTEGER:
-            raise ClingoRangeError(value, f"the clingo backend holds 32-bit integers only, not {value}")
-        return clingo.Number(value)
+        if MIN_NUMBER <= value <= MAX_NUMBER:
+            return clingo.Number(value)
+        return clingo.Function("lx_int", [clingo.String(integer_text(value))])
+    if isinstance(value, Fraction):
+        text = f"{integer_text(value.numerator)}/{integer_text(value.denominator)}"
+        return clingo.Function("lx_num", [clingo.String(text)])
+    if is_date(value):
+        return clingo.Function("lx_date", [clingo.Number(value.toordinal())])
     raise TypeError(f"not a value: {value!r}")
 
 
 def from_symbol(symbol: clingo.Symbol) -> Value:
-    if symbol.type == clingo.SymbolType.Number:
+    kind = symbol.type
+    if kind == clingo.SymbolType.Number:
         return symbol.number
-    if symbol.type == clingo.SymbolType.String:
+    if kind == clingo.SymbolType.String:
         return decode_string(symbol.string)
+    if kind == clingo.SymbolType.Function:
+        name, arguments = symbol.name, symbol.arguments
+        if name == "lx_int":
+            return _integer(arguments[0].string)
+        if name == "lx_num":
+            numerator, denominator = arguments[0].string.split("/")
+            return Fraction(_integer(numerator), _integer(denominator))
+        if name == "lx_date":
+            return datetime.date.fromordinal(arguments[0].number)
     raise ValueError(f"unexpected clingo symbol {symbol}")
+
+
+def _integer(text: str) -> int:
+    return -integer_from_digits(text[1:]) if text.startswith("-") else integer_from_digits(text)
 
 
 # --- the program -------------------------------------------------------------------------------------------------
 
 
+_TRUE = clingo.Number(1)
+
+
 class _Context:
-    """clingo's context object: `@lx_eval(k, V1, ..., Vn)` evaluates expression k under V1..Vn."""
+    """clingo's context object: `@lx_eval(k, V1, ..., Vn)` evaluates expression k under V1..Vn, and
+    `@lx_test(k, V1, ..., Vn)` is 1 when comparison k holds under them (no symbol when it does not)."""
 
     def __init__(self) -> None:
-        self.expressions: list[tuple[Term, tuple[str, ...]]] = []
+        self.expressions: list[tuple[Term | Comparison, tuple[str, ...]]] = []
 
-    def register(self, term: Term, variables: tuple[str, ...]) -> int:
+    def register(self, term: Term | Comparison, variables: tuple[str, ...]) -> int:
         self.expressions.append((term, variables))
         return len(self.expressions) - 1
 
+    def _binding(self, index: clingo.Symbol, arguments: Sequence[clingo.Symbol]) -> tuple[object, dict[str, Value]]:
+        expression, variables = self.expressions[index.number]
+        return expression, {name: from_symbol(symbol) for name, symbol in zip(variables, arguments)}
+
     def lx_eval(self, index: clingo.Symbol, *arguments: clingo.Symbol) -> list[clingo.Symbol]:
-        term, variables = self.expressions[index.number]
-        binding = {name: from_symbol(symbol) for name, symbol in zip(variables, arguments)}
-        value = arithmetic.evaluate(term, binding)
-        try:
-            return [] if value is None else [to_symbol(value)]
-        except ClingoRangeError as error:
-            raise ClingoRangeError(error.value, str(error), term.span) from None
+        term, binding = self._binding(index, arguments)
+        value = arithmetic.evaluate(term, binding)  # type: ignore[arg-type]
+        return [] if value is None else [to_symbol(value)]
+
+    def lx_test(self, index: clingo.Symbol, *arguments: clingo.Symbol) -> list[clingo.Symbol]:
+        comparison, binding = self._binding(index, arguments)
+        return [_TRUE] if arithmetic.comparison_holds(comparison, binding) else []  # type: ignore[arg-type]
 
 
 class _Translator:
@@ -143,11 +168,15 @@ class _Translator:
             return self.variable(term.name)
         if isinstance(term, Constant):
             return ast.SymbolicTerm(_LOCATION, to_symbol(term.value))
-        variables = tuple(dict.fromkeys(variable.name for variable in _term_variables(term)))
-        index = self.context.register(term, variables)
+        return self.external("lx_eval", term, term_variables(term))
+
+    def external(self, function: str, expression: Term | Comparison, variables: list[Variable]) -> ast.AST:
+        """`@function(k, V1, ..., Vn)`: expression k, registered with the context, over its variables."""
+        names = tuple(dict.fromkeys(variable.name for variable in variables))
+        index = self.context.register(expression, names)
         arguments = [ast.SymbolicTerm(_LOCATION, clingo.Number(index))]
-        arguments += [self.variable(name) for name in variables]
-        return ast.Function(_LOCATION, "lx_eval", arguments, 1)
+        arguments += [self.variable(name) for name in names]
+        return ast.Function(_LOCATION, function, arguments, 1)
 
     def atom(self, name: str, arguments: Sequence[ast.AST]) -> ast.AST:
         return ast.SymbolicAtom(ast.Function(_LOCATION, name, list(arguments), 0))
@@ -157,8 +186,13 @@ class _Translator:
         return ast.Literal(_LOCATION, sign, self.atom(name, arguments))
 
     def comparison(self, comparison: Comparison) -> ast.AST:
-        guard = ast.Guard(_COMPARISON[comparison.operator], self.term(comparison.right))
-        return ast.Literal(_LOCATION, ast.Sign.NoSign, ast.Comparison(self.term(comparison.left), [guard]))
+        if comparison.operator in ("=", "!="):  # one symbol per value: clingo's equality is the language's
+            guard = ast.Guard(_COMPARISON[comparison.operator], self.term(comparison.right))
+            return ast.Literal(_LOCATION, ast.Sign.NoSign, ast.Comparison(self.term(comparison.left), [guard]))
+        variables = term_variables(comparison.left) + term_variables(comparison.right)
+        test = self.external("lx_test", comparison, variables)
+        guard = ast.Guard(_COMPARISON["="], ast.SymbolicTerm(_LOCATION, _TRUE))
+        return ast.Literal(_LOCATION, ast.Sign.NoSign, ast.Comparison(test, [guard]))
 
     # rules
     def rules(self, rule: Rule) -> list[ast.AST]:
@@ -193,23 +227,14 @@ class _Translator:
         return [ast.Rule(_LOCATION, head, body), *extra]
 
 
-def _term_variables(term: Term) -> list[Variable]:
-    if isinstance(term, Variable):
-        return [term]
-    if isinstance(term, BinaryOperation):
-        return _term_variables(term.left) + _term_variables(term.right)
-    return []
-
-
 def _atom_variables(arguments: Sequence[Term]) -> list[Variable]:
-    return [variable for argument in arguments for variable in _term_variables(argument)]
+    return [variable for argument in arguments for variable in term_variables(argument)]
 
 
 class ClingoEngine:
     """Evaluates with clingo (see the module documentation for the encoding)."""
 
     name = "clingo"
-    integer_limits: tuple[int, int] | None = (MIN_INTEGER, MAX_INTEGER)
 
     def __init__(self, arguments: Sequence[str] = ()):
         self.arguments = ["--warn=none", *arguments]

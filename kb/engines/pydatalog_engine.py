@@ -26,7 +26,7 @@ from typing import Iterable, Iterator, Optional
 from pyDatalog import pyEngine
 from pyDatalog.Logic import Logic
 
-from lexlog.grammar.tree import Atom, BinaryOperation, Comparison, Constant, Literal, Rule, Value, Variable
+from lexlog.grammar.tree import COMPUTED_TERMS, Comparison, Constant, Literal, Rule, Value, Variable
 from lexlog.kb import arithmetic
 from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
 
@@ -55,7 +55,7 @@ def _compile(rule: Rule, stratum_keys: set[PredicateKey]) -> _CompiledRule:
     for item in rule.body:
         if isinstance(item, Literal) and not item.negated:
             for argument in item.atom.arguments:
-                if isinstance(argument, BinaryOperation):
+                if isinstance(argument, COMPUTED_TERMS):
                     raise ValueError(f"rule is not normalised (arithmetic in a body atom): {rule}")
                 if isinstance(argument, Variable) and argument.name not in variables:
                     variables.append(argument.name)
@@ -298,7 +298,6 @@ class PyDatalogEngine:
     """Evaluates with pyDatalog joins under a stratified semi-naive loop; see the module documentation."""
 
     name = "pydatalog"
-    integer_limits: tuple[int, int] | None = None  # Python integers: any size
 
     def evaluate(self, program: EvaluationProgram) -> Model:
         with _PyDatalogSession():

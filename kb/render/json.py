@@ -29,6 +29,7 @@ from lexlog.kb.explanation import (
     RuleStep,
     WhyNot,
 )
+from lexlog.kb.json_values import to_json
 
 SCHEMA_ID = "lexlog.explanation/1"
 
@@ -47,11 +48,12 @@ def _span(span: Optional[Span]) -> Optional[dict[str, Any]]:
 
 def _atom(atom: AtomPattern) -> dict[str, Any]:
     variables = [atom.variable(position) for position in range(len(atom.arguments))]
-    return {"predicate": atom.predicate, "arguments": list(atom.arguments), "variables": variables, "text": atom.text}
+    arguments = [None if value is None else to_json(value) for value in atom.arguments]
+    return {"predicate": atom.predicate, "arguments": arguments, "variables": variables, "text": atom.text}
 
 
 def _binding(binding: BindingItems) -> dict[str, Any]:
-    return {name: value for name, value in binding}
+    return {name: to_json(value) for name, value in binding}
 
 
 def _rule(rule: RuleRef) -> dict[str, Any]:
@@ -120,8 +122,8 @@ def _node(node: object, node_id) -> dict[str, Any]:
         return {
             "type": "comparison",
             "operator": node.operator,
-            "left": {"source": node.left, "value": node.left_value},
-            "right": {"source": node.right, "value": node.right_value},
+            "left": {"source": node.left, "value": None if node.left_value is None else to_json(node.left_value)},
+            "right": {"source": node.right, "value": None if node.right_value is None else to_json(node.right_value)},
             "holds": node.holds,
             "text": node.text,
         }
@@ -169,7 +171,16 @@ render = render_json
 
 # --- the schema ------------------------------------------------------------------------------------------------
 
-_VALUE = {"type": ["string", "integer"]}
+# A value (see lexlog.kb.json_values): a string, an integer, {"number": "75000.01"} or {"date": "2024-01-05"}.
+_TAGGED = {
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": 1,
+    "properties": {"number": {"type": "string"}, "date": {"type": "string"}},
+    "additionalProperties": False,
+}
+_VALUE = {"anyOf": [{"type": ["string", "integer"]}, _TAGGED]}
+_VALUE_OR_NULL = {"anyOf": [{"type": ["string", "integer", "null"]}, _TAGGED]}
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _SPAN = {
     "oneOf": [
@@ -194,7 +205,7 @@ _ATOM = {
     "additionalProperties": False,
     "properties": {
         "predicate": {"type": "string"},
-        "arguments": {"type": "array", "items": {"type": ["string", "integer", "null"]}},
+        "arguments": {"type": "array", "items": _VALUE_OR_NULL},
         "variables": {"type": "array", "items": {"type": ["string", "null"]}},
         "text": {"type": "string"},
     },
@@ -297,13 +308,13 @@ SCHEMA: dict[str, Any] = {
                                 "type": "object",
                                 "required": ["source", "value"],
                                 "additionalProperties": False,
-                                "properties": {"source": {"type": "string"}, "value": {"type": ["string", "integer", "null"]}},
+                                "properties": {"source": {"type": "string"}, "value": _VALUE_OR_NULL},
                             },
                             "right": {
                                 "type": "object",
                                 "required": ["source", "value"],
                                 "additionalProperties": False,
-                                "properties": {"source": {"type": "string"}, "value": {"type": ["string", "integer", "null"]}},
+                                "properties": {"source": {"type": "string"}, "value": _VALUE_OR_NULL},
                             },
                             "holds": {"type": "boolean"},
                             "text": {"type": "string"},
