@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Union
 
 from lexlog.grammar import print_atom, suggest
-from lexlog.grammar.tree import Atom, Constant, Rule, Value
-from lexlog.grammar.values import order_key
+from lexlog.grammar.tree import Atom, Constant, Declaration, Rule, Value
+from lexlog.grammar.values import date_from_text, order_key
+from lexlog.kb.checks import fits_type
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import GroundAtom
 from lexlog.kb.json_values import loads, to_json
@@ -63,6 +64,9 @@ class BatchRunner:
             outputs = list(dict.fromkeys(rule.head.key for rule in knowledge_base.program.of_type(Rule)))
         self.outputs: list[PredicateKey] = outputs
         self.inputs: dict[str, int] = {predicate.name: len(predicate.sorts) for predicate in PostureSpace.of(knowledge_base, 0).predicates}
+        self.declarations: dict[PredicateKey, Declaration] = {
+            d.key: d for d in knowledge_base.declarations if d.kind == "input" and any(d.types)
+        }
 
     # --- parsing ------------------------------------------------------------------------------------------------
 
@@ -85,7 +89,29 @@ class BatchRunner:
         posture = Posture.from_json(document.get("facts", {}))
         for atom in posture.atoms:
             self._check_atom(atom)
-        return Case(case_id, posture, number)
+        return Case(case_id, Posture.of(self._typed(atom) for atom in posture.atoms), number)
+
+    def _typed(self, atom: GroundAtom) -> GroundAtom:
+        """The atom with its values read as its declaration types them: an ISO date string where a date is
+        declared is that date; any other value of the wrong type is refused."""
+        declaration = self.declarations.get((atom.predicate, len(atom.arguments)))
+        if declaration is None:
+            return atom
+        values = []
+        for position, value in enumerate(atom.arguments):
+            type_name = declaration.type_of(position)
+            if type_name == "date" and isinstance(value, str):
+                try:
+                    value = date_from_text(value)
+                except ValueError:
+                    pass
+            if type_name is not None and not fits_type(value, type_name):
+                raise ValueError(
+                    f'"{atom.predicate}": {declaration.parameters[position]} is declared {type_name}, '
+                    f"but a row has {json.dumps(to_json(value))}"
+                )
+            values.append(value)
+        return GroundAtom(atom.predicate, tuple(values))
 
     def _check_atom(self, atom: GroundAtom) -> None:
         arity = self.inputs.get(atom.predicate)

@@ -617,7 +617,8 @@ def check_query(program: Program, body: tuple[BodyItem, ...], options: CheckOpti
     """The errors of a query against a program already checked: safety, arity and undefined names."""
     span = body[0].span if body else Span("<query>", 0, 0, 0, 0)
     with_query = Program(program.statements + (Query(body, span),), program.file)
-    found = [d for run in (_safety, _arity, _undefined) for d in run(with_query, options) if d.is_error]
+    runs = (_safety, _arity, _undefined, _functions, _ground_values, _declared_types)
+    found = [d for run in runs for d in run(with_query, options) if d.is_error]
     return [d for d in found if d.span.file == span.file]
 
 

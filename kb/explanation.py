@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Iterable, Iterator, Literal as TypingLiteral, Mapping, Optional, Union
 
 from lexlog.grammar.printer import print_value
+from lexlog.grammar.values import integer_text, is_date, is_number, money_text, number_text, terminating_places
 from lexlog.grammar.tree import (
     UNKNOWN_SPAN,
     Atom,
@@ -237,7 +239,7 @@ class Vocabulary:
         declaration = self.declarations.get(atom.key)
         if declaration is None or declaration.reading is None:
             return None
-        return fill_reading(declaration.reading, declaration.parameters, atom.arguments)
+        return fill_reading(declaration.reading, declaration.parameters, atom.arguments, declaration.types)
 
 
 EMPTY_VOCABULARY = Vocabulary()
@@ -245,20 +247,35 @@ EMPTY_VOCABULARY = Vocabulary()
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-def value_words(value: Value) -> str:
-    """A value as it reads in prose: the symbol or string itself, an integer in digits."""
+def value_words(value: Value, type_name: Optional[str] = None) -> str:
+    """A value as it reads in U.S. prose: a symbol or string itself; a date as "January 5, 2024"; a number in
+    decimal notation, or as dollars ("$75,000.01") where its parameter is declared money."""
+    if is_date(value):
+        return f"{value:%B} {value.day}, {value.year}"  # type: ignore[union-attr]
+    if is_number(value):
+        if type_name == "money":
+            return money_text(value)  # type: ignore[arg-type]
+        if isinstance(value, Fraction) and terminating_places(value) is None:
+            return f"{integer_text(value.numerator)}/{integer_text(value.denominator)}"
+        return number_text(value)  # type: ignore[arg-type]
     return str(value)
 
 
-def fill_reading(reading: str, parameters: tuple[str, ...], arguments: tuple[Optional[Value], ...]) -> str:
+def fill_reading(
+    reading: str,
+    parameters: tuple[str, ...],
+    arguments: tuple[Optional[Value], ...],
+    types: tuple[Optional[str], ...] = (),
+) -> str:
     values = dict(zip(parameters, arguments))
+    declared = dict(zip(parameters, types))
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:
             return match.group(0)
         value = values[name]
-        return f"any {name}" if value is None else value_words(value)
+        return f"any {name}" if value is None else value_words(value, declared.get(name))
 
     return _PLACEHOLDER.sub(replace, reading)
 

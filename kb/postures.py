@@ -22,15 +22,18 @@ A `Posture` is a set of ground input atoms. It converts to and from the JSON fac
 
 from __future__ import annotations
 
+import datetime
 import os
 import random as random_module
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from lexlog.grammar import print_atom
 from lexlog.grammar.tree import Atom, Comparison, Constant, Constraint, Expectation, Fact, Literal, Query, Rule, Value, Variable
-from lexlog.grammar.values import order_key
+from lexlog.grammar.values import canonical_number, is_date, order_key
+from lexlog.kb.checks import fits_type
 from lexlog.kb.explanation import GroundAtom
 from lexlog.kb.json_values import from_json, to_json
 from lexlog.kb.knowledge_base import KnowledgeBase
@@ -198,6 +201,13 @@ class PostureSpace:
         for key, parameters in inputs.items():
             for position, name in enumerate(parameters):
                 names.setdefault(sorts.find((key, position)), name)
+        # A declared type (Date: date, Amount: money) makes the whole group's fresh values of that type.
+        declared_types: dict[tuple, str] = {}
+        for declaration in knowledge_base.declarations:
+            if declaration.kind == "input" and declaration.key in inputs:
+                for position, type_name in enumerate(declaration.types):
+                    if type_name in TYPED_FRESH_VALUES:
+                        declared_types.setdefault(sorts.find((declaration.key, position)), type_name)
         taken_names: set[str] = set()
         domains: dict[str, tuple[Value, ...]] = {}
         predicates = []
@@ -206,6 +216,8 @@ class PostureSpace:
             for position in range(len(parameters)):
                 root = sorts.find((key, position))
                 name = names[root]
+                if name not in domains and root in declared_types:
+                    domains[name] = typed_domain(declared_types[root], sorts.constants(root), fresh)
                 if name not in domains:
                     constants = sorts.constants(root)
                     base, number, pool = _fresh_base(name), 1, list(constants)
@@ -380,6 +392,40 @@ def _json_type(value: object) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
     )
+
+
+# Fresh values of a typed group: around the deadlines, thresholds and ages rules are written with.
+TYPED_FRESH_VALUES: Mapping[str, tuple[Value, ...]] = {
+    "date": tuple(datetime.date(2024, 1, 1) + datetime.timedelta(days=offset) for offset in (0, 1, 29, 30, 31, 59, 366)),
+    "money": (0, 1, Fraction(1, 100), 75000, Fraction(7500001, 100), 1_000_000, 3_000_000_000),
+    "number": (0, 1, -1, Fraction(1, 2), 100, 10**10),
+    "integer": (0, 1, -1, 2, 18, 100, 10**10),
+}
+
+
+def typed_domain(type_name: str, constants: Iterable[Value], fresh: int) -> tuple[Value, ...]:
+    """The values a fuzzer tries in a group declared `type_name`: the program's own constants of that type, each
+    with its neighbours (a day, a cent or one either side), and the type's usual values (`TYPED_FRESH_VALUES`,
+    whatever `fresh` is: they are chosen to straddle common thresholds)."""
+    own = [value for value in constants if fits_type(value, type_name)]
+    step: Value = 1 if type_name in ("date", "integer") else (Fraction(1, 100) if type_name == "money" else 1)
+    pool: list[Value] = []
+    for value in own:
+        if is_date(value):
+            neighbours = [value + datetime.timedelta(days=d) for d in (-1, 0, 1) if _date_in_range(value, d)]  # type: ignore[operator]
+        else:
+            neighbours = [canonical_number(value - step), value, canonical_number(value + step)]  # type: ignore[operator]
+        pool.extend(neighbours)
+    pool.extend(TYPED_FRESH_VALUES[type_name])
+    return tuple(dict.fromkeys(pool))
+
+
+def _date_in_range(value: datetime.date, days: int) -> bool:
+    try:
+        value + datetime.timedelta(days=days)
+    except OverflowError:
+        return False
+    return True
 
 
 def _fresh_base(sort: str) -> str:
