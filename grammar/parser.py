@@ -18,6 +18,7 @@ from lexlog.grammar.tree import (
     Annotations,
     Atom,
     Authority,
+    Aggregate,
     BinaryOperation,
     BodyItem,
     Call,
@@ -66,6 +67,9 @@ TERMINAL_WORDS = {
     "DECIMAL": "a number",
     "DATE_SHAPED": "a date",
     "COLON": "':'",
+    "AGGREGATE_FUNCTION": "an aggregate (count, sum, min, max)",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
     "STRING": 'a quoted string ("...")',
     "PIN": "a page (648, 994-95, *3, 485 n.2)",
     "NOT": "'not'",
@@ -347,6 +351,32 @@ class _ToTree(Transformer):
     def negative(self, children: list[Any]) -> Literal:
         return Literal(children[1], True, _extent(children))
 
+    def aggregate(self, children: list[Any]) -> Aggregate:
+        result, _equal, function = _term(children[0]), children[1], children[2]
+        if _dialect.get() in _HARVESTED:
+            raise LexlogSyntaxError(f"'{function}' aggregates are lexlog's, not this dialect's", _token_span(function))
+        term = _term(children[3]) if not (isinstance(children[3], Token) and children[3].type == "COLON") else None
+        body = next(child for child in children if isinstance(child, tuple))
+        if not isinstance(result, Variable) or result.is_anonymous:
+            raise LexlogSyntaxError(
+                f"the result of '{function}' must go to a variable",
+                _place(children[0]) or _token_span(function),
+                hint=f"write Total = {function} ... : {{ ... }} and compare Total afterwards",
+            )
+        if function == "count" and term is not None:
+            raise LexlogSyntaxError(
+                "count counts the body's solutions: it takes no term",
+                _place(children[3]) or _token_span(function),
+                hint="write N = count : { ... }",
+            )
+        if function != "count" and term is None:
+            raise LexlogSyntaxError(
+                f"'{function}' needs the term it adds up or compares",
+                _token_span(function),
+                hint=f"write Total = {function} A : {{ claim(P, A) }}",
+            )
+        return Aggregate(result, str(function), term, body, _extent(children))
+
     def parenthesised_comparison(self, children: list[Any]) -> Comparison:
         return children[1]
 
@@ -584,7 +614,7 @@ def _unexpected_character(error: UnexpectedCharacters, text: str, file: str) -> 
             f"'{_word_at(text, error.pos_in_stream)}' is clingo's aggregate syntax, which lexlog does not have",
             span,
             expected,
-            hint="lexlog has no aggregates (#count, #sum, #min, #max) yet; write the computation with rules",
+            hint="lexlog writes an aggregate as Total = sum A : { claim(D, A) } (also count, min and max)",
         )
     elif char == ";":
         return LexlogSyntaxError(
@@ -675,7 +705,7 @@ def _collector_hint(token: Token, text: str) -> str | None:
 
 
 def _collector_words(name: str) -> str:
-    return f"{name} is Prolog's; lexlog has no aggregates yet: write the computation with rules"
+    return f"{name} is Prolog's; lexlog aggregates instead: N = count : {{ q(X) }} (also sum, min and max)"
 
 
 def _context_hint(token: Token, text: str) -> str | None:

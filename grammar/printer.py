@@ -10,6 +10,7 @@ import re
 
 from lexlog.grammar.parser import KEYWORDS as RESERVED_WORDS
 from lexlog.grammar.tree import (
+    Aggregate,
     Annotations,
     Atom,
     Authority,
@@ -142,6 +143,10 @@ def print_note(note: Note) -> str:
 def print_body_item(item: BodyItem) -> str:
     if isinstance(item, Literal):
         return ("not " if item.negated else "") + print_atom(item.atom)
+    if isinstance(item, Aggregate):
+        term = "" if item.term is None else f" {print_term(item.term)}"
+        body = ", ".join(print_body_item(inner) for inner in item.body)
+        return f"{item.result.name} = {item.function}{term} : {{ {body} }}"
     return f"{print_term(item.left)} {item.operator} {print_term(item.right)}"
 
 

@@ -117,7 +117,33 @@ class Comparison:
     span: Span = _span()
 
 
-BodyItem = Union[Literal, Comparison]
+AGGREGATE_FUNCTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "count": "the number of",
+        "sum": "the sum of",
+        "min": "the least of",
+        "max": "the greatest of",
+    }
+)
+"""The aggregate functions, each with the words explanations use for it."""
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """`Result = sum Term : { body }`: the function over one term per distinct binding of the body's variables.
+
+    The variables the body shares with the rest of the rule are fixed by it (they group); the others range. `term` is
+    None for `count`.
+    """
+
+    result: Variable
+    function: str
+    term: Term | None
+    body: tuple[BodyItem, ...]
+    span: Span = _span()
+
+
+BodyItem = Union[Literal, Comparison, Aggregate]
 
 
 @dataclass(frozen=True)

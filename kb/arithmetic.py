@@ -119,6 +119,27 @@ def evaluate(term: Term, binding: Binding) -> Optional[Value]:
     raise TypeError(f"not a term: {term!r}")
 
 
+def aggregate(function: str, values: list[Optional[Value]]) -> Optional[Value]:
+    """count, sum, min or max of `values` (one per distinct binding of an aggregate's body; None where the term
+    is undefined). count counts; sum adds numbers (0 for none; undefined if any term is undefined or not a
+    number); min and max take the least and greatest in the total order (undefined for none)."""
+    if function == "count":
+        return len(values)
+    if any(value is None for value in values):
+        return None
+    if function == "sum":
+        if not all(is_number(value) for value in values):
+            return None
+        return canonical_number(sum((Fraction(value) for value in values), Fraction(0)))  # type: ignore[arg-type]
+    if not values:
+        return None
+    if function == "min":
+        return min(values, key=order_key)  # type: ignore[arg-type]
+    if function == "max":
+        return max(values, key=order_key)  # type: ignore[arg-type]
+    raise ValueError(f"unknown aggregate {function!r}")
+
+
 def sort_key(value: Value) -> tuple[int, Value]:
     """A key realising the total order: numbers, then dates, then strings."""
     return order_key(value)

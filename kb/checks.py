@@ -6,6 +6,7 @@ errors and warnings together, in source order.
 Codes (stable): unbound_variable, anonymous_in_head, arity_mismatch, cyclic_negation, undefined_predicate,
 rule_for_input, unknown_authority, duplicate_label, duplicate_authority, duplicate_declaration, bad_reading,
 unknown_note_kind, empty_note, unbounded_arithmetic, unknown_function, unknown_rounding_mode, undefined_value,
+cyclic_aggregate, aggregate_outside_rule, nested_aggregate,
 unknown_type, type_mismatch; warnings: uncited_rule, fact_for_conclusion, unused_predicate.
 """
 
@@ -20,6 +21,7 @@ from lexlog.grammar.tree import (
     COMPUTED_TERMS,
     NOTE_KINDS,
     PARAMETER_TYPES,
+    Aggregate,
     Atom,
     Authority,
     BinaryOperation,
@@ -47,6 +49,7 @@ from lexlog.kb import arithmetic
 from lexlog.kb.dependency import DependencyGraph, describe_cycle, describe_recursion
 from lexlog.kb.diagnostics import Diagnostic
 from lexlog.kb.functions import FUNCTION_NAMES, FUNCTIONS, ROUNDING_MODES
+from lexlog.kb.matching import aggregate_shared
 
 PredicateKey = tuple[str, int]
 
@@ -77,12 +80,17 @@ def body_bound_variables(body: Iterable[BodyItem]) -> set[str]:
             for argument in item.atom.arguments:
                 if isinstance(argument, Variable) and not argument.is_anonymous:
                     bound.add(argument.name)
+        elif isinstance(item, Aggregate):
+            bound.add(item.result.name)  # the aggregate's value
     return bound
 
 
 def unbound_in_body(body: Iterable[BodyItem], bound: set[str]) -> Iterator[tuple[Variable, str]]:
     """Variables of negated atoms, comparisons and arithmetic in atoms that no positive atom binds."""
     for item in body:
+        if isinstance(item, Aggregate):
+            yield from _unbound_in_aggregate(item)
+            continue
         if isinstance(item, Comparison):
             for variable in term_variables(item.left) + term_variables(item.right):
                 if variable.name not in bound:
@@ -97,6 +105,41 @@ def unbound_in_body(body: Iterable[BodyItem], bound: set[str]) -> Iterator[tuple
                 for variable in term_variables(argument):
                     if variable.name not in bound:
                         yield variable, f"'{variable.name}' in arithmetic is not bound by a positive atom of the body"
+
+
+def _unbound_in_aggregate(aggregate: Aggregate) -> Iterator[tuple[Variable, str]]:
+    """An aggregate's body must be safe on its own: its atoms bind every variable of its term, negations and
+    comparisons (a variable it shares with the rule is fixed by the rule, but is bound inside too, so that what is
+    counted or added can be listed); its result stands outside it."""
+    inner = body_bound_variables(aggregate.body)
+    yield from unbound_in_body(aggregate.body, inner)
+    for variable in term_variables(aggregate.term) if aggregate.term is not None else ():
+        if variable.name not in inner:
+            yield variable, f"'{variable.name}' in the term of {aggregate.function} is not bound by an atom inside it"
+    for item in aggregate.body:
+        for variable in _item_variables(item):
+            if variable.name == aggregate.result.name:
+                yield variable, f"'{variable.name}' is the result of {aggregate.function}, so it cannot stand inside it"
+
+
+def _ungrouped(body: tuple[BodyItem, ...], bound: set[str]) -> Iterator[Diagnostic]:
+    """A variable an aggregate shares with the rest of the rule names its group, so an atom outside the aggregate
+    must bind it (`party(P), T = sum A : { claim(P, A) }`); otherwise there is no telling which groups have none."""
+    for item in body:
+        if not isinstance(item, Aggregate):
+            continue
+        outer = body_bound_variables(other for other in body if other is not item) - {item.result.name}
+        for name in aggregate_shared(item, body):
+            if name not in outer:
+                variable = next(v for v in _item_variables(item) if v.name == name)
+                yield Diagnostic(
+                    "unbound_variable",
+                    "error",
+                    variable.span,
+                    f"'{name}' is shared by {item.function} and the rest of the rule, but no positive atom outside "
+                    f"the {item.function} binds it: it names the group {item.function} is taken over",
+                    f"bind {name} outside it, for example with a fact about each {name}",
+                )
 
 
 def _safety(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
@@ -117,6 +160,7 @@ def _safety(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
                         yield _unbound(variable, f"'{variable.name}' in the head is not bound by a positive atom of the body", statement.body)
             for variable, message in unbound_in_body(statement.body, bound):
                 yield _unbound(variable, message, statement.body)
+            yield from _ungrouped(statement.body, bound)
         elif isinstance(statement, (Constraint, Query)):
             bound = body_bound_variables(statement.body)
             for variable, message in unbound_in_body(statement.body, bound):
@@ -156,6 +200,9 @@ def _defining_equation(variable: Variable, body: list[BodyItem]) -> Comparison |
 def _item_variables(item: BodyItem) -> list[Variable]:
     if isinstance(item, Comparison):
         return term_variables(item.left) + term_variables(item.right)
+    if isinstance(item, Aggregate):
+        term = term_variables(item.term) if item.term is not None else []
+        return [item.result, *term, *(v for inner in item.body for v in _item_variables(inner))]
     return [v for argument in item.atom.arguments for v in term_variables(argument)]
 
 
@@ -168,11 +215,47 @@ def _atoms(statement: Statement) -> Iterator[tuple[Atom, str]]:
         yield statement.atom, "fact"
     elif isinstance(statement, Rule):
         yield statement.head, "head"
-        yield from ((item.atom, "body") for item in statement.body if isinstance(item, Literal))
+        yield from ((atom, "body") for atom in _body_atoms(statement.body))
     elif isinstance(statement, (Constraint, Query)):
-        yield from ((item.atom, "body") for item in statement.body if isinstance(item, Literal))
+        yield from ((atom, "body") for atom in _body_atoms(statement.body))
     elif isinstance(statement, Expectation):
         yield statement.atom, "expect"
+
+
+def _body_atoms(body: Iterable[BodyItem]) -> Iterator[Atom]:
+    """The atoms of a body, those inside aggregates included."""
+    for item in body:
+        if isinstance(item, Literal):
+            yield item.atom
+        elif isinstance(item, Aggregate):
+            yield from _body_atoms(item.body)
+
+
+def _aggregates(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    """Aggregates stand in rules (a constraint or query uses a predicate a rule defines with one), one level deep."""
+    for statement in program.statements:
+        for item in getattr(statement, "body", ()):
+            if not isinstance(item, Aggregate):
+                continue
+            if not isinstance(statement, Rule):
+                yield Diagnostic(
+                    "aggregate_outside_rule",
+                    "error",
+                    item.span,
+                    f"{item.function} stands in a {'constraint' if isinstance(statement, Constraint) else 'query'}: "
+                    "aggregates stand in rules",
+                    f"define a predicate with a rule, total(P, {item.result.name}) :- party(P), "
+                    f"{item.result.name} = {item.function} ... : {{ ... }}., and use it here",
+                )
+            for inner in item.body:
+                if isinstance(inner, Aggregate):
+                    yield Diagnostic(
+                        "nested_aggregate",
+                        "error",
+                        inner.span,
+                        f"{inner.function} stands inside {item.function}",
+                        "compute the inner aggregate in a rule of its own and use its predicate here",
+                    )
 
 
 def _arity(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
@@ -253,6 +336,16 @@ def _stratification(program: Program, options: CheckOptions) -> Iterator[Diagnos
     graph = DependencyGraph.of_rules(program.of_type(Rule))
     for edge, path in graph.negative_cycles():
         cycle = describe_cycle(edge, path)
+        if edge.aggregate:
+            yield Diagnostic(
+                "cyclic_aggregate",
+                "error",
+                edge.literal.span,
+                f"'{edge.head[0]}' depends on its own {edge.aggregate}: {cycle}",
+                "an aggregate needs what it counts or adds complete first: aggregate over a predicate that does "
+                "not depend on the result",
+            )
+            continue
         yield Diagnostic(
             "cyclic_negation",
             "error",
@@ -463,9 +556,15 @@ def _statement_terms(statement: Statement) -> Iterator[Term]:
     roots: list[Term] = []
     for atom, _role in _atoms(statement):
         roots.extend(atom.arguments)
-    for item in getattr(statement, "body", ()):
+    items = list(getattr(statement, "body", ()))
+    while items:
+        item = items.pop(0)
         if isinstance(item, Comparison):
             roots.extend((item.left, item.right))
+        elif isinstance(item, Aggregate):
+            if item.term is not None:
+                roots.append(item.term)
+            items.extend(item.body)
     stack = list(reversed(roots))
     while stack:
         term = stack.pop()
@@ -514,7 +613,9 @@ def _unknown_function(call: Call) -> Diagnostic:
     guess = suggest(call.function, FUNCTION_NAMES)
     hint = f"did you mean '{guess}'?" if guess else "docs/language.md lists the functions"
     if guess is None and call.function in ("sum", "count", "min", "max", "avg", "mean"):
-        hint = f"'{call.function}' over many rows is an aggregate, which lexlog does not have yet: write the computation with rules"
+        hint = f"over many rows, an aggregate: Total = {call.function} A : {{ claim(P, A) }}"
+        if call.function == "count":
+            hint = "over many rows, an aggregate: N = count : { claim(P, K) }"
     return Diagnostic(
         "unknown_function",
         "error",
@@ -617,7 +718,7 @@ def check_query(program: Program, body: tuple[BodyItem, ...], options: CheckOpti
     """The errors of a query against a program already checked: safety, arity and undefined names."""
     span = body[0].span if body else Span("<query>", 0, 0, 0, 0)
     with_query = Program(program.statements + (Query(body, span),), program.file)
-    runs = (_safety, _arity, _undefined, _functions, _ground_values, _declared_types)
+    runs = (_safety, _arity, _undefined, _aggregates, _functions, _ground_values, _declared_types)
     found = [d for run in runs for d in run(with_query, options) if d.is_error]
     return [d for d in found if d.span.file == span.file]
 
@@ -636,6 +737,7 @@ CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (
     _uncited,
     _facts_for_conclusions,
     _unused,
+    _aggregates,
     _functions,
     _ground_values,
     _declared_types,

@@ -11,7 +11,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from lexlog.grammar.tree import Literal, Rule
+from lexlog.grammar.tree import Aggregate, Literal, Rule
 
 PredicateKey = tuple[str, int]
 
@@ -22,6 +22,12 @@ class Edge:
     body: PredicateKey
     negative: bool
     literal: Literal
+    aggregate: str | None = None  # the aggregate function, when the body atom stands inside an aggregate
+
+    @property
+    def strict(self) -> bool:
+        """The head needs the body predicate complete first: through negation or an aggregate."""
+        return self.negative or self.aggregate is not None
 
 
 @dataclass
@@ -38,6 +44,11 @@ class DependencyGraph:
                 if isinstance(item, Literal):
                     graph.nodes.add(item.atom.key)
                     graph.edges.append(Edge(rule.head.key, item.atom.key, item.negated, item))
+                elif isinstance(item, Aggregate):
+                    for inner in item.body:
+                        if isinstance(inner, Literal):
+                            graph.nodes.add(inner.atom.key)
+                            graph.edges.append(Edge(rule.head.key, inner.atom.key, inner.negated, inner, item.function))
         return graph
 
     def successors(self) -> dict[PredicateKey, set[PredicateKey]]:
@@ -92,8 +103,8 @@ class DependencyGraph:
         return result
 
     def negative_cycles(self) -> list[tuple[Edge, list[PredicateKey]]]:
-        """Each negative edge inside a component, with a path from its body back to its head."""
-        return [(edge, path) for edge, path in self.cycles() if edge.negative]
+        """Each negative or aggregate edge inside a component, with a path from its body back to its head."""
+        return [(edge, path) for edge, path in self.cycles() if edge.strict]
 
     def cycles(self) -> list[tuple[Edge, list[PredicateKey]]]:
         """Each edge inside a component (the head depends on itself through it), with the way back to the head."""
@@ -129,8 +140,10 @@ def _shortest_path(
 
 
 def describe_cycle(edge: Edge, path: list[PredicateKey]) -> str:
-    """`a -> not b -> a`: the head, the negated body predicate, then the way back to the head."""
-    names = [edge.head[0], "not " + edge.body[0]] + [key[0] for key in path[1:]]
+    """`a -> not b -> a` (or `a -> sum over b -> a`): the head, the body predicate as the head uses it, then the
+    way back to the head."""
+    used = f"{edge.aggregate} over {edge.body[0]}" if edge.aggregate else "not " + edge.body[0]
+    names = [edge.head[0], used] + [key[0] for key in path[1:]]
     return " -> ".join(names)
 
 

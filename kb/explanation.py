@@ -451,8 +451,34 @@ class RuleStep:
         return f"RuleStep({self.atom.text}, rule={self.rule.name}, rank={self.rank})"
 
 
+@dataclass(frozen=True, eq=False)
+class AggregateCheck:
+    """An aggregate in a rule instance: its value and what it was taken over.
+
+    `values` holds the term's value for each distinct solution of the aggregate's body (None for count), in order;
+    `premises` the proofs of those solutions' atoms (and their other conditions), solution by solution.
+    """
+
+    function: str
+    source: str
+    """The aggregate as written, `T = sum A : { claim(P, A) }`."""
+    value: Optional[Value]
+    values: tuple[Optional[Value], ...]
+    premises: tuple["Premise", ...]
+
+    @property
+    def text(self) -> str:
+        """`sum = 90000 (3 rows)`: the aggregate's value and how many solutions it was taken over."""
+        shown = "undefined" if self.value is None else print_value(self.value)
+        count = len(self.values)
+        return f"{self.function} = {shown} ({count} row{'' if count == 1 else 's'})"
+
+    def __repr__(self) -> str:
+        return f"AggregateCheck({self.source} -> {self.value!r})"
+
+
 Proof = Union[FactLeaf, RuleStep]
-Premise = Union[FactLeaf, RuleStep, AbsentCheck, ComparisonCheck]
+Premise = Union[FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, AggregateCheck]
 
 
 # --- why not -------------------------------------------------------------------------------------------------------
@@ -468,7 +494,7 @@ WhyNotStatus = TypingLiteral["follows", "not_a_fact", "no_rule", "rules_fail", "
 * `see_above`  -- the goal is already being explained further up (a cycle in the rules).
 """
 
-FailureKind = TypingLiteral["missing", "present", "comparison", "head"]
+FailureKind = TypingLiteral["missing", "present", "comparison", "aggregate", "head"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -486,6 +512,8 @@ class Failure:
     * `missing`    -- a positive atom: no instance of `detail.goal` follows; `detail` is a nested `WhyNot`.
     * `present`    -- a negated atom: the atom does follow; `detail` is its proof.
     * `comparison` -- a comparison is false (or undefined); `detail` is the `ComparisonCheck` with the values.
+    * `aggregate`  -- an aggregate has no value (max over no rows, a sum of a string) or not the one the goal
+                      asks for; `detail` is the `AggregateCheck` with what it was taken over.
     * `head`       -- the whole body holds but the head's arithmetic gives another atom; `detail` a `HeadMismatch`.
     """
 
@@ -495,7 +523,7 @@ class Failure:
     condition: str
     """The failing body item as written, e.g. `not q(X)` or `X < Y`; the head for `head`."""
     kind: FailureKind
-    detail: Union["WhyNot", FactLeaf, RuleStep, ComparisonCheck, HeadMismatch]
+    detail: Union["WhyNot", FactLeaf, RuleStep, ComparisonCheck, "AggregateCheck", HeadMismatch]
 
 
 @dataclass(frozen=True, eq=False)
@@ -532,12 +560,12 @@ Explanation = Union[FactLeaf, RuleStep, WhyNot]
 
 # --- walking ---------------------------------------------------------------------------------------------------------
 
-Node = Union[FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, WhyNot, RuleAttempt, Failure, HeadMismatch]
+Node = Union[FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, AggregateCheck, WhyNot, RuleAttempt, Failure, HeadMismatch]
 
 
 def children(node: object) -> tuple[object, ...]:
     """The nodes directly below `node`, in order."""
-    if isinstance(node, RuleStep):
+    if isinstance(node, (RuleStep, AggregateCheck)):
         return node.premises
     if isinstance(node, WhyNot):
         if node.proof is not None:

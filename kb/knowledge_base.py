@@ -44,6 +44,7 @@ from lexlog.grammar.tree import (
     term_variables,
 )
 from lexlog.grammar.values import order_key
+from lexlog.kb import aggregates
 from lexlog.kb.checks import CheckOptions, check, check_query
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
@@ -515,7 +516,8 @@ class KnowledgeBase:
     def model(self) -> Model:
         if self._model is None:
             started = time.perf_counter()
-            self._model = self._engine.evaluate(self._evaluation_program())
+            program = self._evaluation_program()
+            self._model = aggregates.evaluate(self._engine, program.strata, program.facts)
             self.last_evaluation_seconds = time.perf_counter() - started
         return self._model
 

@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from lexlog.grammar.tree import (
     COMPUTED_TERMS,
+    Aggregate,
     Atom,
     BodyItem,
     Comparison,
@@ -141,6 +142,7 @@ STEP_ATOM = "atom"
 STEP_FILTER = "filter"
 STEP_ASSIGN = "assign"
 STEP_NEGATION = "negation"
+STEP_AGGREGATE = "aggregate"
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,38 @@ def _vars(term: Term) -> set[str]:
 def item_variables(item: BodyItem) -> set[str]:
     if isinstance(item, Literal):
         return {name for argument in item.atom.arguments for name in _vars(argument)}
+    if isinstance(item, Aggregate):
+        inner = {name for part in item.body for name in item_variables(part)}
+        term = _vars(item.term) if item.term is not None else set()
+        return inner | term | {item.result.name}
     return _vars(item.left) | _vars(item.right)
+
+
+def aggregate_shared(aggregate: Aggregate, others: Iterable[BodyItem]) -> tuple[str, ...]:
+    """The variables an aggregate shares with the rest of its body: they name the group it computes."""
+    outside = {name for item in others if item is not aggregate for name in item_variables(item)}
+    inner: list[str] = []
+    for part in aggregate.body:
+        for name in sorted(item_variables(part)):
+            if name in outside and name not in inner and name not in ("_", aggregate.result.name):
+                inner.append(name)
+    return tuple(inner)
+
+
+def aggregate_contributions(aggregate: Aggregate, binding: Mapping[str, Value], rows: "RowIndex") -> list[Binding]:
+    """One binding per distinct solution of the aggregate's body (its shared variables fixed by `binding`), in a
+    stable order: what it counts, adds or compares."""
+    steps = plan_body(aggregate.body, binding.keys())
+    distinct: dict[frozenset, Binding] = {}
+    for solution in solve(steps, binding, rows):
+        distinct.setdefault(frozenset(solution.items()), solution)
+    return sorted(distinct.values(), key=lambda found: row_sort_key([found[name] for name in sorted(found)]))
+
+
+def aggregate_result(aggregate: Aggregate, contributions: Sequence[Binding]) -> Optional[Value]:
+    if aggregate.term is None:  # count
+        return arithmetic.aggregate(aggregate.function, [None] * len(contributions))
+    return arithmetic.aggregate(aggregate.function, [_value_or_none(aggregate.term, found) for found in contributions])
 
 
 class UnsafeRule(ValueError):
@@ -182,6 +215,13 @@ def plan_body(body: Sequence[BodyItem], bound: Iterable[str] = (), first: Option
     def take_ready() -> bool:
         for index in pending:
             item = body[index]
+            if isinstance(item, Aggregate):
+                if set(aggregate_shared(item, body)) <= bound_set:
+                    pending.remove(index)
+                    steps.append(Step(index, item, STEP_AGGREGATE, item.result.name))
+                    bound_set.add(item.result.name)
+                    return True
+                continue
             if isinstance(item, Literal) and not item.negated:
                 continue
             if item_variables(item) <= bound_set:
@@ -321,6 +361,18 @@ def apply_step(step: Step, binding: Binding, positive: "RowIndex", negative: "Ro
         assert isinstance(step.item, Comparison)
         if arithmetic.comparison_holds(step.item, binding):
             yield binding
+    elif step.mode == STEP_AGGREGATE:
+        assert isinstance(step.item, Aggregate)
+        # over the complete relations, as a negation is: what it aggregates lies in lower strata
+        value = aggregate_result(step.item, aggregate_contributions(step.item, binding, negative))
+        if value is not None:
+            known = binding.get(step.item.result.name)
+            if known is None and step.item.result.name not in binding:
+                extended = dict(binding)
+                extended[step.item.result.name] = value
+                yield extended
+            elif known is not None and same_value(known, value):
+                yield binding
     elif step.mode == STEP_ASSIGN:
         assert step.source is not None and step.target is not None
         value = arithmetic.evaluate(step.source, binding)

@@ -21,6 +21,7 @@ from typing import Iterable
 
 from lexlog.grammar.tree import (
     COMPUTED_TERMS,
+    Aggregate,
     Atom,
     BinaryOperation,
     BodyItem,
@@ -57,6 +58,11 @@ def _items_terms(items: Iterable[BodyItem | Atom]) -> list[Term]:
             terms.extend(item.atom.arguments)
         elif isinstance(item, Comparison):
             terms.extend((item.left, item.right))
+        elif isinstance(item, Aggregate):
+            terms.append(item.result)
+            if item.term is not None:
+                terms.append(item.term)
+            terms.extend(_items_terms(item.body))
     return terms
 
 
@@ -89,6 +95,10 @@ def _rename_atom(atom: Atom, fresh: _FreshNames) -> Atom:
 def _normalize_body(body: Iterable[BodyItem], fresh: _FreshNames) -> tuple[BodyItem, ...]:
     result: list[BodyItem] = []
     for item in body:
+        if isinstance(item, Aggregate):
+            term = None if item.term is None else _rename_anonymous(item.term, fresh)
+            result.append(Aggregate(item.result, item.function, term, _normalize_body(item.body, fresh), item.span))
+            continue
         if isinstance(item, Comparison):
             result.append(
                 Comparison(
@@ -137,6 +147,8 @@ def normalize_rule(rule: Rule) -> Rule:
 def is_normal(rule: Rule) -> bool:
     """Whether a rule is already in normal form."""
     for item in rule.body:
+        if isinstance(item, Aggregate) and not is_normal(Rule(rule.head, item.body)):
+            return False
         if isinstance(item, Literal):
             for argument in item.atom.arguments:
                 if isinstance(argument, COMPUTED_TERMS):

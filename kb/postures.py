@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from lexlog.grammar import print_atom
-from lexlog.grammar.tree import Atom, Comparison, Constant, Constraint, Expectation, Fact, Literal, Query, Rule, Value, Variable
+from lexlog.grammar.tree import Aggregate, Atom, Comparison, Constant, Constraint, Expectation, Fact, Literal, Query, Rule, Value, Variable
 from lexlog.grammar.values import canonical_number, is_date, order_key
 from lexlog.kb.checks import fits_type
 from lexlog.kb.explanation import GroundAtom
@@ -437,10 +437,14 @@ def _fresh_base(sort: str) -> str:
 
 
 def _body_atoms(statement) -> Iterable[Atom]:
-    """The atoms of a rule's, constraint's or query's body (negated ones too)."""
-    for item in getattr(statement, "body", ()) if isinstance(statement, (Rule, Constraint, Query)) else ():
+    """The atoms of a rule's, constraint's or query's body (negated ones and those inside aggregates too)."""
+    items = list(getattr(statement, "body", ()) if isinstance(statement, (Rule, Constraint, Query)) else ())
+    while items:
+        item = items.pop(0)
         if isinstance(item, Literal):
             yield item.atom
+        elif isinstance(item, Aggregate):
+            items.extend(item.body)
 
 
 class _Sorts:

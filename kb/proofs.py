@@ -18,13 +18,15 @@ import weakref
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from lexlog.grammar.printer import print_body_item, print_term
-from lexlog.grammar.tree import Atom, Comparison, Literal, Rule, Value
+from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Literal, Rule, Value
+from lexlog.kb import arithmetic
 from lexlog.kb.engines.base import Model, PredicateKey, Row
 from lexlog.kb.explanation import (
     source_text,
     EMPTY_VOCABULARY,
     FILE_FACT,
     AbsentCheck,
+    AggregateCheck,
     AtomPattern,
     BindingItems,
     ComparisonCheck,
@@ -44,6 +46,8 @@ from lexlog.kb.matching import (
     STEP_ATOM,
     Binding,
     ModelIndex,
+    aggregate_contributions,
+    aggregate_result,
     RowIndex,
     comparison_values,
     first_match,
@@ -81,7 +85,12 @@ def variable_order(rule: Rule) -> dict[str, int]:
     order: dict[str, int] = {}
     terms = list(rule.head.arguments)
     for item in rule.body:
-        terms.extend(item.atom.arguments if isinstance(item, Literal) else (item.left, item.right))
+        if isinstance(item, Literal):
+            terms.extend(item.atom.arguments)
+        elif isinstance(item, Aggregate):
+            terms.append(item.result)  # the variables inside it are its own: the binding does not show them
+        else:
+            terms.extend((item.left, item.right))
     for term in terms:
         for variable in term_variables(term):
             order.setdefault(variable.name, len(order))
@@ -261,6 +270,11 @@ class Prover:
             if isinstance(item, Literal) and not item.negated:
                 row = tuple(pattern_of(item.atom, binding))
                 premises.append((item.atom.key, row))
+            elif isinstance(item, Aggregate):
+                for solution in aggregate_contributions(item, binding, self.index):
+                    for inner in item.body:
+                        if isinstance(inner, Literal) and not inner.negated:
+                            premises.append((inner.atom.key, tuple(pattern_of(inner.atom, solution))))
         return premises  # type: ignore[return-value]
 
     def _build(self, node: tuple[PredicateKey, Row]) -> Proof:
@@ -272,16 +286,44 @@ class Prover:
         rule, items = self._how[node]
         binding = dict(items)
         premises: list[Premise] = []
-        for item in rule.body:
+        premises = self._premises(rule.body, binding)
+        return RuleStep(atom, reading, self.rule_ref(rule), items, tuple(premises), self.ranks[node])
+
+    def _premises(self, body: Sequence[BodyItem], binding: Mapping[str, Value]) -> list[Premise]:
+        """One premise per body item under `binding` (the proofs of its positive atoms already built)."""
+        premises: list[Premise] = []
+        for item in body:
             if isinstance(item, Literal):
                 if item.negated:
                     pattern = atom_pattern(item.atom, binding)
                     premises.append(AbsentCheck(pattern, self.reading(pattern), source_text(print_body_item(item))))
                 else:
                     premises.append(self._proofs[(item.atom.key, tuple(pattern_of(item.atom, binding)))])  # type: ignore[arg-type]
+            elif isinstance(item, Aggregate):
+                premises.append(self._aggregate_check(item, binding))
             else:
                 premises.append(comparison_check(item, binding))
-        return RuleStep(atom, reading, self.rule_ref(rule), items, tuple(premises), self.ranks[node])
+        return premises
+
+    def aggregate_check(self, aggregate: Aggregate, binding: Mapping[str, Value]) -> AggregateCheck:
+        """The aggregate under `binding` (its shared variables bound), with the proofs of what it took over."""
+        for solution in aggregate_contributions(aggregate, binding, self.index):
+            for inner in aggregate.body:
+                if isinstance(inner, Literal) and not inner.negated:
+                    self.prove(GroundAtom(inner.atom.predicate, tuple(pattern_of(inner.atom, solution))))  # type: ignore[arg-type]
+        return self._aggregate_check(aggregate, binding)
+
+    def _aggregate_check(self, aggregate: Aggregate, binding: Mapping[str, Value]) -> AggregateCheck:
+        solutions = aggregate_contributions(aggregate, binding, self.index)
+        values = tuple(None if aggregate.term is None else arithmetic.evaluate(aggregate.term, s) for s in solutions)
+        inner = [premise for solution in solutions for premise in self._premises(aggregate.body, solution)]
+        return AggregateCheck(
+            aggregate.function,
+            source_text(print_body_item(aggregate)),
+            aggregate_result(aggregate, solutions),
+            values,
+            tuple(inner),
+        )
 
     def proof_of_match(self, atom: Atom, binding: Mapping[str, Value]) -> Optional[Proof]:
         """The proof of the first atom of the model that `atom` matches under `binding` (open variables free)."""

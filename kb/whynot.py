@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Iterable, Optional, Union
 
 from lexlog.grammar.printer import print_atom, print_body_item
-from lexlog.grammar.tree import Atom, Comparison, Literal, Rule
+from lexlog.grammar.tree import Aggregate, Atom, Comparison, Literal, Rule
 from lexlog.kb.engines.base import Model
 from lexlog.kb.explanation import (
     ANONYMOUS_NAME,
@@ -41,6 +41,7 @@ from lexlog.kb.explanation import (
     ground_atom,
 )
 from lexlog.kb.matching import (
+    STEP_AGGREGATE,
     STEP_ASSIGN,
     STEP_ATOM,
     STEP_FILTER,
@@ -157,6 +158,9 @@ class WhyNotBuilder:
             elif step.mode == STEP_FILTER:
                 assert isinstance(item, Comparison)
                 failures.append(Failure(items, step.index, condition, "comparison", comparison_check(item, binding)))
+            elif step.mode == STEP_AGGREGATE:
+                assert isinstance(item, Aggregate)
+                failures.append(Failure(items, step.index, condition, "aggregate", prover.aggregate_check(item, binding)))
             elif step.mode == STEP_ASSIGN:
                 assert isinstance(item, Comparison)
                 # an assignment fails only when its value is undefined (division by zero, arithmetic on a string)

@@ -9,6 +9,7 @@ from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import NOTE_KINDS, Note, Value
 from lexlog.kb.explanation import (
     AbsentCheck,
+    AggregateCheck,
     BindingItems,
     ComparisonCheck,
     FactLeaf,
@@ -125,12 +126,25 @@ def is_shared_kind(node: object) -> bool:
     return isinstance(node, (RuleStep, WhyNot)) or isinstance(node, FactLeaf)
 
 
+def aggregate_words(check: AggregateCheck) -> str:
+    """`30000 + 30000 + 30000` for a sum, `3 rows` for a count, `the greatest of 30000, 80000` for max."""
+    shown = [value_text(value) for value in check.values]
+    if check.function == "count":
+        return ""  # the count is the number of rows the text already gives
+    if not shown:
+        return "over no rows"
+    if check.function == "sum":
+        return " + ".join(shown)
+    return f"the {'least' if check.function == 'min' else 'greatest'} of {', '.join(shown)}"
+
+
 def value_text(value: Optional[Value]) -> str:
     return "undefined" if value is None else oneline(print_value(value))
 
 
 __all__ = [
     "AbsentCheck",
+    "aggregate_words",
     "STATUS_WORDS",
     "binding_text",
     "citations_text",

@@ -10,6 +10,7 @@ from typing import Optional
 
 from lexlog.kb.explanation import (
     AbsentCheck,
+    AggregateCheck,
     ComparisonCheck,
     Explanation,
     FactLeaf,
@@ -21,13 +22,14 @@ from lexlog.kb.explanation import (
     children,
     location,
 )
-from lexlog.kb.render._common import binding_text, citations_text, notes_text, rule_title, status_text
+from lexlog.kb.render._common import aggregate_words, binding_text, citations_text, notes_text, rule_title, status_text
 
 _COLOURS = {
     "fact": "#e8f5e9",
     "rule": "#e3f2fd",
     "absent": "#f3e5f5",
     "comparison": "#fffde7",
+    "aggregate": "#fffde7",
     "why_not": "#ffebee",
     "attempt": "#fff3e0",
     "failure": "#fbe9e7",
@@ -85,6 +87,9 @@ def _label(node: object) -> tuple[str, str, str]:
             parts.append(f"it does not follow that {node.reading}")
         parts.append("absent from the model")
         return "\n".join(parts), "absent", "box"
+    if isinstance(node, AggregateCheck):
+        words = aggregate_words(node)
+        return f"{node.text}\n{words + chr(10) if words else ''}({node.source})", "aggregate", "ellipse"
     if isinstance(node, ComparisonCheck):
         verdict = "holds" if node.holds else "is false"
         return f"{node.text} {verdict}\n({node.source})", "comparison", "ellipse"

@@ -19,6 +19,7 @@ from lexlog.kb.explanation import (
     AbsentCheck,
     AtomPattern,
     BindingItems,
+    AggregateCheck,
     ComparisonCheck,
     Explanation,
     FactLeaf,
@@ -118,6 +119,16 @@ def _node(node: object, node_id) -> dict[str, Any]:
         }
     if isinstance(node, AbsentCheck):
         return {"type": "absent", "atom": _atom(node.atom), "reading": node.reading, "condition": node.condition}
+    if isinstance(node, AggregateCheck):
+        return {
+            "type": "aggregate",
+            "function": node.function,
+            "source": node.source,
+            "value": None if node.value is None else to_json(node.value),
+            "values": [None if value is None else to_json(value) for value in node.values],
+            "premises": [node_id(premise) for premise in node.premises],
+            "text": node.text,
+        }
     if isinstance(node, ComparisonCheck):
         return {
             "type": "comparison",
@@ -301,6 +312,17 @@ SCHEMA: dict[str, Any] = {
                     ),
                     _object("absent", {"atom": _ATOM, "reading": _NULLABLE_STRING, "condition": {"type": "string"}}),
                     _object(
+                        "aggregate",
+                        {
+                            "function": {"enum": ["count", "sum", "min", "max"]},
+                            "source": {"type": "string"},
+                            "value": _VALUE_OR_NULL,
+                            "values": {"type": "array", "items": _VALUE_OR_NULL},
+                            "premises": {"type": "array", "items": _ID},
+                            "text": {"type": "string"},
+                        },
+                    ),
+                    _object(
                         "comparison",
                         {
                             "operator": {"enum": ["=", "!=", "<", "<=", ">", ">="]},
@@ -350,7 +372,7 @@ SCHEMA: dict[str, Any] = {
                                                     "binding": _BINDING,
                                                     "condition_index": {"type": "integer", "minimum": -1},
                                                     "condition": {"type": "string"},
-                                                    "kind": {"enum": ["missing", "present", "comparison", "head"]},
+                                                    "kind": {"enum": ["missing", "present", "comparison", "aggregate", "head"]},
                                                     "detail": _ID,
                                                 },
                                             },
@@ -373,7 +395,7 @@ def check_references(document: dict[str, Any]) -> list[str]:
     nodes = document.get("nodes", {})
     referred = [document.get("root")]
     for node in nodes.values():
-        if node.get("type") == "rule":
+        if node.get("type") in ("rule", "aggregate"):
             referred.extend(node["premises"])
         elif node.get("type") == "why_not":
             if node["proof"] is not None:

@@ -22,6 +22,7 @@ from typing import Optional
 
 from lexlog.kb.explanation import (
     AbsentCheck,
+    AggregateCheck,
     ComparisonCheck,
     Explanation,
     FactLeaf,
@@ -33,7 +34,7 @@ from lexlog.kb.explanation import (
     WhyNot,
     location,
 )
-from lexlog.kb.render._common import binding_text, note_kind_words, oneline, status_text
+from lexlog.kb.render._common import aggregate_words, binding_text, note_kind_words, oneline, status_text
 
 MAX_NESTING = 40
 """Bullets nest at most this deep; deeper reasons stay at that level, marked `(level N)`."""
@@ -94,6 +95,8 @@ def _premise_phrase(premise: object) -> str:
         return _absent_phrase(premise)
     if isinstance(premise, ComparisonCheck):
         return f"{code(premise.text)}"
+    if isinstance(premise, AggregateCheck):
+        return f"{code(premise.source)} gives {code(premise.text)}"
     raise TypeError(premise)  # pragma: no cover
 
 
@@ -144,8 +147,12 @@ def _proof_sentence(node: object) -> tuple[str, list[object]]:
         reasons = _join([_premise_phrase(premise) for premise in node.premises])
         because = f" because {reasons}" if reasons else ""
         sentence = f"{_capitalise(_subject(node.atom.text, node.reading))}{because}{_authority(node.rule)}."
-        below = [premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf))]
+        below = [premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf, AggregateCheck))]
         return sentence, below
+    if isinstance(node, AggregateCheck):
+        words = aggregate_words(node)
+        sentence = f"{code(node.source)} gives {code(node.text)}{': ' + escape(words) if words else ''}."
+        return sentence, [premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf))]
     if isinstance(node, AbsentCheck):
         return _capitalise(_absent_phrase(node)) + ".", []
     if isinstance(node, ComparisonCheck):
@@ -190,6 +197,9 @@ def _failure_sentence(node: Failure) -> tuple[str, list[object]]:
         assert isinstance(detail, ComparisonCheck)
         verdict = "is undefined" if detail.undefined else "is false"
         return _capitalise(f"{lead}{condition}: {code(detail.text)} {verdict}."), []
+    if node.kind == "aggregate":
+        assert isinstance(detail, AggregateCheck)
+        return _capitalise(f"{lead}{condition}: it gives {code(detail.text)}."), [detail]
     if node.kind == "present":
         assert isinstance(detail, (FactLeaf, RuleStep))
         sentence, _below = _proof_sentence(detail)
@@ -222,7 +232,7 @@ def render_markdown(explanation: Explanation) -> str:
             if isinstance(node, (RuleStep, WhyNot)):
                 seen.add(id(node))
             notes = _note_lines(node)
-            if isinstance(node, (FactLeaf, RuleStep, AbsentCheck, ComparisonCheck)):
+            if isinstance(node, (FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, AggregateCheck)):
                 sentence, below = _proof_sentence(node)
             elif isinstance(node, WhyNot):
                 sentence, below = _why_not_sentence(node)

@@ -19,6 +19,7 @@ from typing import Union
 
 from lexlog.kb.explanation import (
     AbsentCheck,
+    AggregateCheck,
     ComparisonCheck,
     Explanation,
     FactLeaf,
@@ -28,7 +29,7 @@ from lexlog.kb.explanation import (
     RuleStep,
     WhyNot,
 )
-from lexlog.kb.render._common import binding_text, citations_text, notes_text, oneline, rule_title, status_text
+from lexlog.kb.render._common import aggregate_words, binding_text, citations_text, notes_text, oneline, rule_title, status_text
 
 INDENT = "  "
 MAX_INDENT = 40
@@ -122,6 +123,11 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
                 text += ": it does not follow that " + oneline(node.reading)
             line(text)
             line(w.style("ok", "not provable: absent from the model"), 2 if bullet else 1)
+        elif isinstance(node, AggregateCheck):
+            words = aggregate_words(node)
+            line(f"{bullet}{oneline(node.text)}{': ' + words if words else ''} ({oneline(node.source)})")
+            for premise in node.premises:
+                child(premise, 2 if bullet else 1)
         elif isinstance(node, ComparisonCheck):
             verdict = w.style("ok", "holds") if node.holds else w.style("fail", "is false")
             if node.undefined:
@@ -161,8 +167,8 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
             elif node.kind == "present":
                 line(f"{with_binding}: {w.style('fail', oneline(node.condition))} fails, because this holds:")
                 child(detail, 1, "- ")
-            elif node.kind == "comparison":
-                assert isinstance(detail, ComparisonCheck)
+            elif node.kind in ("comparison", "aggregate"):
+                assert isinstance(detail, (ComparisonCheck, AggregateCheck))
                 line(f"{with_binding}: {w.style('fail', oneline(node.condition))} fails")
                 child(detail, 1, "- ")
             else:

@@ -1,0 +1,129 @@
+"""Evaluation around aggregates: the backends never see one.
+
+An aggregate needs what it counts or adds complete before it is computed (the checks refuse an aggregate over a
+predicate that depends on its result), so the strata are evaluated in *stages*: a stratum with a rule that
+aggregates over predicates of stage k belongs to stage k + 1 or later. Before each stage, every aggregate of its
+rules is computed here, over the model of the stages before, with `lexlog.kb.matching` (the same code that
+explains it), and handed to the backend as rows of an auxiliary predicate `#aggregateN(Shared..., Result)`; the
+rule reads that predicate instead of the aggregate. A count or sum over no rows is 0: the rule gets a second
+version, for the groups with no rows (`not #aggregateN_some(Shared...)`, `Result = 0`). A program without
+aggregates is one stage: exactly what the backend evaluated before aggregates existed. Auxiliary names begin with
+`#`, which no parsed name can.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Constant, Literal, Rule, Variable
+from lexlog.kb.engines.base import Engine, EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.matching import ModelIndex, aggregate_contributions, aggregate_result, aggregate_shared
+
+AUXILIARY_PREFIX = "#aggregate"
+ZERO_FOR_NO_ROWS = ("count", "sum")
+
+
+def has_aggregates(rule: Rule) -> bool:
+    return any(isinstance(item, Aggregate) for item in rule.body)
+
+
+def stages(strata: tuple[tuple[Rule, ...], ...]) -> list[tuple[tuple[Rule, ...], ...]]:
+    """The strata grouped into stages, in evaluation order (see the module documentation)."""
+    stage_of: dict[PredicateKey, int] = {}
+    numbered: list[tuple[int, tuple[Rule, ...]]] = []
+    for stratum in strata:
+        heads = {rule.head.key for rule in stratum}
+        stage = 0
+        for rule in stratum:
+            for item in rule.body:
+                if isinstance(item, Literal) and item.atom.key not in heads:
+                    stage = max(stage, stage_of.get(item.atom.key, 0))
+                elif isinstance(item, Aggregate):
+                    for inner in item.body:
+                        if isinstance(inner, Literal):
+                            stage = max(stage, stage_of.get(inner.atom.key, 0) + 1)
+        for key in heads:
+            stage_of[key] = stage
+        numbered.append((stage, stratum))
+    grouped: dict[int, list[tuple[Rule, ...]]] = {}
+    for stage, stratum in numbered:  # stable: dependencies keep their order within a stage
+        grouped.setdefault(stage, []).append(stratum)
+    return [tuple(grouped[stage]) for stage in sorted(grouped)]
+
+
+@dataclass
+class _StageRewriter:
+    """Replaces each aggregate of a stage's rules by an auxiliary predicate whose rows it computes."""
+
+    index: ModelIndex
+    counter: itertools.count
+    facts: dict[PredicateKey, set[Row]] = field(default_factory=dict)
+
+    def rules(self, rule: Rule) -> list[Rule]:
+        if not has_aggregates(rule):
+            return [rule]
+        # each aggregate: the literal that reads its rows, and for count and sum the version for no rows
+        alternatives: list[list[tuple[BodyItem, ...]]] = []
+        for item in rule.body:
+            if isinstance(item, Aggregate):
+                alternatives.append(self._aggregate(item, aggregate_shared(item, rule.body)))
+            else:
+                alternatives.append([(item,)])
+        versions = []
+        for choice in itertools.product(*alternatives):
+            assignments = [part for parts in choice for part in parts if isinstance(part, Comparison)]
+            others = [part for parts in choice for part in parts if not isinstance(part, Comparison)]
+            # `Result = 0` first: it binds a variable the rest may use, whatever order the backend takes
+            versions.append(Rule(rule.head, (*assignments, *others), rule.annotations, rule.span))
+        return versions
+
+    def _aggregate(self, aggregate: Aggregate, shared: tuple[str, ...]) -> list[tuple[BodyItem, ...]]:
+        number = next(self.counter)
+        name = f"{AUXILIARY_PREFIX}{number}"
+        rows: set[Row] = set()
+        groups: set[Row] = set()
+        # every group with rows: solve the aggregate's body with nothing fixed, then group by the shared variables
+        for solution in aggregate_contributions(aggregate, {}, self.index):
+            group = tuple(solution[variable] for variable in shared)
+            if group in groups:
+                continue
+            groups.add(group)
+            value = aggregate_result(aggregate, aggregate_contributions(aggregate, dict(zip(shared, group)), self.index))
+            if value is not None:
+                rows.add((*group, value))
+        self.facts[(name, len(shared) + 1)] = rows
+        span = aggregate.span
+        variables = tuple(Variable(variable, span) for variable in shared)
+        reads = (Literal(Atom(name, (*variables, aggregate.result), span), False, span),)
+        if aggregate.function not in ZERO_FOR_NO_ROWS:
+            return [reads]
+        some = f"{name}_some"
+        self.facts[(some, len(shared))] = groups
+        none = (
+            Comparison("=", aggregate.result, Constant(0, span), span),
+            Literal(Atom(some, variables, span), True, span),
+        )
+        return [reads, none]
+
+
+def evaluate(engine: Engine, strata: tuple[tuple[Rule, ...], ...], facts: dict[PredicateKey, frozenset[Row]]) -> Model:
+    """The model of the rules over the facts, stage by stage (see the module documentation)."""
+    if not any(has_aggregates(rule) for stratum in strata for rule in stratum):
+        return engine.evaluate(EvaluationProgram(strata, facts))
+    known: dict[PredicateKey, set[Row]] = {key: set(rows) for key, rows in facts.items()}
+    counter = itertools.count(1)
+    for stage in stages(strata):
+        rewriter = _StageRewriter(ModelIndex(_freeze(known)), counter)
+        rewritten = tuple(tuple(version for rule in stratum for version in rewriter.rules(rule)) for stratum in stage)
+        inputs = {key: frozenset(rows) for key, rows in known.items()}
+        inputs.update({key: frozenset(rows) for key, rows in rewriter.facts.items()})
+        model = engine.evaluate(EvaluationProgram(rewritten, inputs))
+        for key, rows in model.relations.items():
+            if not key[0].startswith(AUXILIARY_PREFIX):
+                known.setdefault(key, set()).update(rows)
+    return _freeze(known)
+
+
+def _freeze(relations: dict[PredicateKey, set[Row]]) -> Model:
+    return Model({key: frozenset(rows) for key, rows in relations.items() if rows})
