@@ -32,6 +32,12 @@ def bundled_hypothetical_files() -> list[str]:
     return sorted(str(entry) for entry in hypotheticals.iterdir() if entry.name.endswith(".dl"))
 
 
+def bundled_example_files() -> list[str]:
+    """Worked examples of the language that ship with the product (`kb/library/examples`), each with its tests."""
+    examples = resources.files("lexlog.kb").joinpath("library", "examples")
+    return sorted(str(entry) for entry in examples.iterdir() if entry.name.endswith(".dl")) if examples.is_dir() else []
+
+
 def bundled_library_files() -> list[str]:
     """The bundled law's entry point and its case files (what the prompt opens on)."""
     entry = [library_path("fifth_circuit_qi")] if "fifth_circuit_qi" in library_names() else []
@@ -73,6 +79,7 @@ __all__ = [
     "Violation",
     "WhyNot",
     "bundled_case_files",
+    "bundled_example_files",
     "bundled_hypothetical_files",
     "bundled_library_files",
     "check_files",

@@ -42,6 +42,7 @@ from lexlog.grammar.tree import (
     Statement,
     Term,
     Variable,
+    atom_variables,
     term_variables,
 )
 from lexlog.grammar.values import is_date, is_number
@@ -372,6 +373,13 @@ def _unbounded_arithmetic(program: Program, options: CheckOptions) -> Iterator[D
             for item in rule.body
             if isinstance(item, Comparison) and item.operator in _BOUNDING
             for variable in term_variables(item.left) + term_variables(item.right)
+        }
+        # a variable an atom outside the recursion binds takes finitely many values (`legal_holiday(Day)`)
+        compared |= {
+            variable.name
+            for item in rule.body
+            if isinstance(item, Literal) and not item.negated and id(item) not in recursion
+            for variable in atom_variables(item.atom)
         }
         for argument in rule.head.arguments:
             names = {variable.name for variable in term_variables(argument)}

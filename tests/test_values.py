@@ -166,3 +166,17 @@ def test_the_fuzzer_tries_dates_around_the_deadlines() -> None:
     dates = PostureSpace.of(knowledge_base).domains["D"]
     assert all(isinstance(value, datetime.date) for value in dates)
     assert {b - a for a in dates for b in dates} >= {datetime.timedelta(30), datetime.timedelta(31)}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_worked_example_passes_and_the_36_day_removal_is_untimely(engine: str) -> None:
+    from lexlog.kb import bundled_example_files, run_tests
+
+    files = bundled_example_files()
+    assert any(path.endswith("removal.dl") for path in files)
+    report = run_tests(files, engine)
+    assert all(result.ok for result in report.files) and sum(result.passed for result in report.files) >= 9
+    knowledge_base = KnowledgeBase(engine)
+    knowledge_base.load_files([path for path in files if path.endswith("removal.dl")])
+    assert knowledge_base.query("untimely_removal(acme)").holds
+    assert knowledge_base.query("last_day_to_remove(acme, 2024-02-05), amount_in_controversy(paula, acme, 90000)").holds
