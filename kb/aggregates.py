@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Constant, Literal, Rule, Variable
 from lexlog.kb.engines.base import Engine, EvaluationProgram, Model, PredicateKey, Row
@@ -107,10 +108,17 @@ class _StageRewriter:
         return [reads, none]
 
 
-def evaluate(engine: Engine, strata: tuple[tuple[Rule, ...], ...], facts: dict[PredicateKey, frozenset[Row]]) -> Model:
-    """The model of the rules over the facts, stage by stage (see the module documentation)."""
+def evaluate(
+    engine: Engine,
+    strata: tuple[tuple[Rule, ...], ...],
+    facts: Mapping[PredicateKey, frozenset[Row]],
+    budget: int = 0,
+    seconds: float = 0,
+) -> Model:
+    """The model of the rules over the facts, stage by stage (see the module documentation); `budget` bounds each
+    stage's work (see `EvaluationProgram.budget`)."""
     if not any(has_aggregates(rule) for stratum in strata for rule in stratum):
-        return engine.evaluate(EvaluationProgram(strata, facts))
+        return engine.evaluate(EvaluationProgram(strata, facts, budget, seconds))
     known: dict[PredicateKey, set[Row]] = {key: set(rows) for key, rows in facts.items()}
     counter = itertools.count(1)
     for stage in stages(strata):
@@ -118,7 +126,7 @@ def evaluate(engine: Engine, strata: tuple[tuple[Rule, ...], ...], facts: dict[P
         rewritten = tuple(tuple(version for rule in stratum for version in rewriter.rules(rule)) for stratum in stage)
         inputs = {key: frozenset(rows) for key, rows in known.items()}
         inputs.update({key: frozenset(rows) for key, rows in rewriter.facts.items()})
-        model = engine.evaluate(EvaluationProgram(rewritten, inputs))
+        model = engine.evaluate(EvaluationProgram(rewritten, inputs, budget, seconds))
         for key, rows in model.relations.items():
             if not key[0].startswith(AUXILIARY_PREFIX):
                 known.setdefault(key, set()).update(rows)

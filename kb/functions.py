@@ -226,6 +226,18 @@ def length(text: Value) -> Optional[int]:
     return len(text) if isinstance(text, str) else None
 
 
+def _string_test(test: Callable[[str, str], bool]) -> Callable[[Value, Value], Optional[str]]:
+    """A test of two strings as a function: the symbol `true` or `false` (compare it: `contains(N, "State") = true`),
+    undefined on a value that is not a string."""
+
+    def apply(text: Value, part: Value) -> Optional[str]:
+        if not isinstance(text, str) or not isinstance(part, str):
+            return None
+        return "true" if test(text, part) else "false"
+
+    return apply
+
+
 def _table(*functions: Function) -> Mapping[tuple[str, int], Function]:
     return MappingProxyType({(function.name, function.arity): function for function in functions})
 
@@ -254,6 +266,9 @@ FUNCTIONS: Mapping[tuple[str, int], Function] = _table(
     Function("weekday", ("Date",), weekday, "1 for Monday ... 7 for Sunday"),
     Function("concat", ("A", "B"), concat, "two strings joined"),
     Function("length", ("Text",), length, "the number of characters"),
+    Function("starts_with", ("Text", "Prefix"), _string_test(str.startswith), "true if Text begins with Prefix, else false"),
+    Function("ends_with", ("Text", "Suffix"), _string_test(str.endswith), "true if Text ends with Suffix, else false"),
+    Function("contains", ("Text", "Part"), _string_test(str.__contains__), "true if Part occurs in Text, else false"),
 )
 """Every built-in function, by (name, number of arguments)."""
 

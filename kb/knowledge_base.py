@@ -49,7 +49,7 @@ from lexlog.kb.checks import CheckOptions, check, check_query
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
-from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.engines.base import DEFAULT_BUDGET, DEFAULT_SECONDS, EvaluationBudgetExceeded, EvaluationProgram, Model, PredicateKey, Row
 from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot
 from lexlog.kb.json_values import to_json
 from lexlog.kb.loader import LoadedProgram, Loader
@@ -139,8 +139,12 @@ class KnowledgeBase:
         engine: str = DEFAULT_ENGINE,
         dialect: Dialect = "lexlog",
         options: CheckOptions = CheckOptions(),
+        budget: int = DEFAULT_BUDGET,
+        seconds: float = DEFAULT_SECONDS,
     ) -> None:
         self.engine_name = engine
+        # the work and time an evaluation may take (see lexlog.kb.engines.base.DEFAULT_BUDGET)
+        self.budget, self.seconds = budget, seconds
         self._engine = get_engine(engine)
         self.dialect: Dialect = dialect
         self.options = options
@@ -517,7 +521,10 @@ class KnowledgeBase:
         if self._model is None:
             started = time.perf_counter()
             program = self._evaluation_program()
-            self._model = aggregates.evaluate(self._engine, program.strata, program.facts)
+            try:
+                self._model = aggregates.evaluate(self._engine, program.strata, program.facts, self.budget, self.seconds)
+            except EvaluationBudgetExceeded as error:
+                raise LexlogError([_over_budget(error)], self._state.sources) from None
             self.last_evaluation_seconds = time.perf_counter() - started
         return self._model
 
@@ -595,6 +602,17 @@ def _is_value(item: object) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _over_budget(error: EvaluationBudgetExceeded) -> Diagnostic:
+    return Diagnostic(
+        "evaluation_budget",
+        "error",
+        Span("<evaluation>", 0, 0, 0, 0),
+        str(error),
+        "bound the recursion with a comparison that stops it (n(X + 1) :- n(X), X < 100.); `lexlog check` names "
+        "recursive rules that compute new values",
+    )
 
 
 def _diagnostic(code: str, span: Span, message: str, hint: str | None) -> Diagnostic:

@@ -180,3 +180,22 @@ def test_the_worked_example_passes_and_the_36_day_removal_is_untimely(engine: st
     knowledge_base.load_files([path for path in files if path.endswith("removal.dl")])
     assert knowledge_base.query("untimely_removal(acme)").holds
     assert knowledge_base.query("last_day_to_remove(acme, 2024-02-05), amount_in_controversy(paula, acme, 90000)").holds
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_recursion_without_end_stops_at_the_budget_with_a_clear_error(engine: str) -> None:
+    from lexlog.kb import LexlogError
+
+    runaway = "n(0).\nn(X + 1) :- n(X), X >= 0."  # the comparison passes the check but bounds nothing
+    for limits, words in (({"budget": 20_000}, "after 20,000"), ({"seconds": 1}, "after 1 seconds")):
+        knowledge_base = KnowledgeBase(engine, **limits)
+        knowledge_base.load_source(runaway, "runaway.dl")
+        with pytest.raises(LexlogError) as caught:
+            knowledge_base.query("n(5)")
+        assert caught.value.code == "evaluation_budget" and words in caught.value.diagnostics[0].message
+    # the prompt's way of adding a fact keeps nothing it cannot evaluate
+    bounded = KnowledgeBase(engine, budget=20_000)
+    bounded.load_source("input start(N).\nn(X) :- start(X).\nn(X + 1) :- n(X), X >= 0.", "runaway.dl")
+    with pytest.raises(LexlogError):
+        bounded.assert_fact("start(0).", evaluate=True)
+    assert bounded.asserted == []

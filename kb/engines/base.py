@@ -6,6 +6,7 @@ ground atom that follows. It knows nothing of explanations, files or the REPL.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, Protocol
 
@@ -29,6 +30,10 @@ class EvaluationProgram:
 
     strata: tuple[tuple[Rule, ...], ...]
     facts: Relations
+    budget: int = 0
+    """The work the backend may do before it stops with `EvaluationBudgetExceeded`; 0 for `DEFAULT_BUDGET`."""
+    seconds: float = 0
+    """The time it may take before it stops the same way; 0 for `DEFAULT_SECONDS`."""
 
     @property
     def rules(self) -> Iterator[Rule]:
@@ -55,6 +60,43 @@ class Model:
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.relations.values())
+
+
+DEFAULT_BUDGET = 5_000_000
+"""Work: atoms derived (pyDatalog) or values computed by arithmetic and calls (clingo, whose grounding is where a
+recursion that never ends spends its memory). Two and a half times the 2,000-chain's two million atoms: far more
+than a legal knowledge base derives, far less than fills memory (a runaway recursion on clingo stopped after 73 s with a
+285 MB peak; docs/engines.md)."""
+
+DEFAULT_SECONDS = 600.0
+"""Time, for work the count above does not see (a pyDatalog recursion deriving one atom a round)."""
+
+
+class EvaluationBudgetExceeded(RuntimeError):
+    """The evaluation did more work than its budget allows: atoms derived, or values computed by arithmetic and
+    calls (where a recursion that never ends spends its time and memory)."""
+
+
+def budget_of(program: EvaluationProgram) -> int:
+    return program.budget or DEFAULT_BUDGET
+
+
+def deadline_of(program: EvaluationProgram) -> float:
+    """When the evaluation must stop, on `time.monotonic()`'s clock."""
+    return time.monotonic() + (program.seconds or DEFAULT_SECONDS)
+
+
+def out_of_time(program: EvaluationProgram) -> EvaluationBudgetExceeded:
+    seconds = program.seconds or DEFAULT_SECONDS
+    return EvaluationBudgetExceeded(
+        f"the evaluation stopped after {seconds:g} seconds: a recursive rule may derive new values without end"
+    )
+
+
+def over_budget(budget: int, what: str) -> EvaluationBudgetExceeded:
+    return EvaluationBudgetExceeded(
+        f"the evaluation stopped after {budget:,} {what}: a recursive rule may derive new values without end"
+    )
 
 
 class Engine(Protocol):

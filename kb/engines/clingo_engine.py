@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from fractions import Fraction
 from typing import Optional, Sequence
 
@@ -34,7 +35,18 @@ from clingo import ast
 from lexlog.grammar.tree import Comparison, Constant, Literal, Rule, Term, Value, Variable, term_variables
 from lexlog.grammar.values import integer_from_digits, integer_text, is_date
 from lexlog.kb import arithmetic
-from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.engines.base import (
+    DEFAULT_BUDGET,
+    EvaluationBudgetExceeded,
+    EvaluationProgram,
+    Model,
+    PredicateKey,
+    Row,
+    budget_of,
+    deadline_of,
+    out_of_time,
+    over_budget,
+)
 
 MIN_NUMBER = -(2**31)  # clingo's numbers are 32-bit
 MAX_NUMBER = 2**31 - 1
@@ -120,12 +132,21 @@ class _Context:
 
     def __init__(self) -> None:
         self.expressions: list[tuple[Term | Comparison, tuple[str, ...]]] = []
+        self.budget = DEFAULT_BUDGET
+        self.calls = 0  # values computed in this grounding: where a runaway recursion spends its memory
+        self.deadline = 0.0
+        self.out_of_time: Optional[Exception] = None
 
     def register(self, term: Term | Comparison, variables: tuple[str, ...]) -> int:
         self.expressions.append((term, variables))
         return len(self.expressions) - 1
 
     def _binding(self, index: clingo.Symbol, arguments: Sequence[clingo.Symbol]) -> tuple[object, dict[str, Value]]:
+        self.calls += 1
+        if self.calls > self.budget:
+            raise over_budget(self.budget, "values computed by arithmetic and calls")
+        if self.calls % 10_000 == 0 and time.monotonic() > self.deadline:
+            raise self.out_of_time  # type: ignore[misc]
         expression, variables = self.expressions[index.number]
         return expression, {name: from_symbol(symbol) for name, symbol in zip(variables, arguments)}
 
@@ -261,7 +282,15 @@ class ClingoEngine:
                 for row in rows:
                     symbol = clingo.Function(name, [to_symbol(value) for value in row])
                     backend.add_rule([backend.add_atom(symbol)])
-        control.ground([("base", [])], context=translator.context)
+        context = translator.context
+        context.budget, context.calls = budget_of(program), 0
+        context.deadline, context.out_of_time = deadline_of(program), out_of_time(program)
+        try:
+            control.ground([("base", [])], context=context)
+        except RuntimeError as error:  # clingo may re-raise a context function's exception as a RuntimeError
+            if "the evaluation stopped after" in str(error):
+                raise EvaluationBudgetExceeded(str(error).split("\n")[0]) from None
+            raise
         relations: dict[PredicateKey, set[Row]] = {}
         found: list[Optional[Model]] = []
 

@@ -19,6 +19,7 @@ current thread and removed afterwards, so evaluations in different threads never
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
@@ -28,7 +29,7 @@ from pyDatalog.Logic import Logic
 
 from lexlog.grammar.tree import COMPUTED_TERMS, Comparison, Constant, Literal, Rule, Value, Variable
 from lexlog.kb import arithmetic
-from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.engines.base import EvaluationProgram, Model, PredicateKey, Row, budget_of, deadline_of, out_of_time, over_budget
 
 
 @dataclass
@@ -255,6 +256,7 @@ class _Evaluation:
     # --- strata ----------------------------------------------------------------------------------------------
 
     def run(self) -> Model:
+        self.budget, self.derived, self.deadline = budget_of(self.program), 0, deadline_of(self.program)
         for key, rows in self.program.facts.items():
             self.add_facts(key, rows)
         for stratum in self.program.strata:
@@ -270,6 +272,11 @@ class _Evaluation:
             self.consequences(rule, self.join(index, rule, None)) for index, rule in enumerate(compiled)
         )
         while new:
+            self.derived += sum(len(rows) for rows in new.values())
+            if self.derived > self.budget:
+                raise over_budget(self.budget, "atoms derived")
+            if time.monotonic() > self.deadline:
+                raise out_of_time(self.program)
             for key, rows in new.items():
                 self.add_facts(key, rows)
                 self.set_delta(key, rows)
