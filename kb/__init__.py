@@ -9,6 +9,7 @@ from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, ENGINES
 from lexlog.kb.explanation import FactOrigin, GroundAtom, Proof, WhyNot
 from lexlog.kb.batch import BatchError, BatchRunner, Case, case_line, run_batch
+from lexlog.kb.functions import FUNCTIONS, ROUNDING_MODES
 from lexlog.kb.formatting import format_source, write_atomically
 from lexlog.kb.fuzz import ConditionReason, FuzzResult, explain_violation, fuzz_files, fuzz_knowledge_base, render_violation, violation_heading
 from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResult, Violation
@@ -62,6 +63,8 @@ __all__ = [
     "run_batch",
     "violation_heading",
     "DEFAULT_ENGINE",
+    "FUNCTIONS",
+    "ROUNDING_MODES",
     "ENGINES",
     "RENDERERS",
     "CheckOptions",

@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from lexlog.kb import FUNCTIONS, ROUNDING_MODES
 from lexlog.repl.commands import COMMANDS, FORMATS, Session
 
 _WORD = re.compile(r"[A-Za-z0-9_]*$")
@@ -99,3 +100,10 @@ class LexlogCompleter(Completer):
             for constant in vocabulary.constants:
                 if constant.startswith(word) and constant not in vocabulary.predicates:
                     yield Completion(constant, -len(word), display_meta="constant")
+        if inside or re.search(r"[=<>]\s*[a-z_]*$", before):  # where a value goes: the built-in functions
+            for function in sorted(FUNCTIONS.values(), key=lambda f: (f.name, f.arity)):
+                if function.name.startswith(word) and function.name not in vocabulary.predicates:
+                    yield Completion(function.name, -len(word), display_meta=f"{function.signature}: {function.description}")
+            for mode, words in ROUNDING_MODES.items():
+                if inside and mode.startswith(word):
+                    yield Completion(mode, -len(word), display_meta=f"rounding mode: {words}")

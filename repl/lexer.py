@@ -14,6 +14,7 @@ from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import (
     Comment,
     Keyword,
+    Literal,
     Name,
     Number,
     Operator,
@@ -43,7 +44,10 @@ class LexlogLexer(RegexLexer):
             (r"@(label|cite|note)\b", Name.Decorator),
             (r'"', String.Double, "string"),
             (r"<[A-Za-z_][A-Za-z0-9_]*>", String.Other),
+            (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])", Literal.Date),
+            (r"-?[0-9]+\.[0-9]+", Number.Float),
             (r"-?[0-9]+", Number.Integer),
+            (r"(=)(\s*)(count|sum|min|max)\b", bygroups(Operator, Whitespace, Keyword)),
             (r":-|\?-", Operator),
             (r"!=|<=|>=|[=<>+*/%-]", Operator),
             (words(KEYWORDS, suffix=r"\b"), Keyword),
@@ -51,7 +55,7 @@ class LexlogLexer(RegexLexer):
             (r"[A-Z_][A-Za-z0-9_]*", Name.Variable),
             (r"[a-z][A-Za-z0-9_]*(?=\s*(:-|\.\s*$|\.\s|\?|,\s*$))", Name.Function),
             (r"[a-z][A-Za-z0-9_]*", Name.Constant),
-            (r"[(),.?;]", Punctuation),
+            (r"[(),.?;{}:]", Punctuation),
             (r".", Text),
         ],
         "string": [

@@ -440,6 +440,9 @@ def test_completion_of_commands_predicates_constants_and_authorities() -> None:
     assert "markdown" in completions(":explain appealable(zapata_order) --format ma")
     assert "--format" in completions(":explain appealable(zapata_order) --f")
     assert completions("?- appealable(O") == []
+    # where a value goes, the built-in functions, and inside a call the rounding modes
+    assert "add_months" in completions("?- served(C, D), E > add_mo") and "add_years" not in completions("?- p(add_mo")
+    assert "half_even" in completions("?- p(round(A, 2, half_e")
 
 
 def test_history_in_the_user_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
