@@ -60,7 +60,7 @@ def _segments(text: str) -> Iterator[tuple[str, int, int]]:
             depth += 1
         elif char == ")":
             depth = max(0, depth - 1)
-        elif char == "." or (char == "?" and not text.startswith("?-", index)):
+        elif (char == "." and not _decimal_point(text, index)) or (char == "?" and not text.startswith("?-", index)):
             yield "end", index, index + 1
             index, depth, in_body, last = index + 1, 0, False, ""
             continue
@@ -83,6 +83,11 @@ def split_statements(text: str) -> tuple[list[str], str]:
             statements.append(text[start:stop].strip())
             start = stop
     return statements, text[start:]
+
+
+def _decimal_point(text: str, index: int) -> bool:
+    """Whether the `.` at `index` is inside a decimal number (`75000.01`), as the grammar's DECIMAL reads it."""
+    return 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
 
 
 def _is_remainder(last: str, depth: int, in_body: bool) -> bool:

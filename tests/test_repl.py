@@ -423,6 +423,8 @@ def test_statement_splitting() -> None:
     assert split_command_text('a(x); ?- p("a;b")\n  ; :why 1;?- q(X,\nY)') == ["a(x).", '?- p("a;b").', ":why 1", "?- q(X,", "Y)."]
     # A command on the last line of a piece ends it; only an unfinished statement gets a full stop.
     assert split_command_text("appealable(O)?\n:why 1") == ["appealable(O)?", ":why 1"]
+    # a decimal point is not the end of a statement
+    assert split_command_text("claim(c1, 0.01). q(1.5, 2)") == ["claim(c1, 0.01). q(1.5, 2)."]
 
 
 def completions(text: str) -> list[str]:
