@@ -199,3 +199,15 @@ def test_a_recursion_without_end_stops_at_the_budget_with_a_clear_error(engine: 
     with pytest.raises(LexlogError):
         bounded.assert_fact("start(0).", evaluate=True)
     assert bounded.asserted == []
+
+
+def test_clingo_native_order_and_its_context_function_agree() -> None:
+    """clingo compares natively when every value is a 32-bit integer, a date or a string, and in Python otherwise:
+    the same comparisons must come out the same both ways, and as on pyDatalog."""
+    values = "v(-5). v(0). v(7). v(2024-01-05). v(1999-12-31). v(9999-12-31). v(abc). v(\"Abc\"). v(\"\")."
+    rules = "\n".join(f"r{n}(X, Y) :- v(X), v(Y), X {op} Y." for n, op in enumerate(("<", "<=", ">", ">=")))
+    native = answers(f"{values}\n{rules}", "r0(X, Y), r1(X, Y), not r2(X, Y)", "clingo")
+    computed_rule = "\nw(X + 1) :- v(X), X = 0."  # a computed value: clingo decides < in Python
+    forced = answers(f"{values}\n{rules}{computed_rule}", "r0(X, Y), r1(X, Y), not r2(X, Y)", "clingo")
+    reference = answers(f"{values}\n{rules}", "r0(X, Y), r1(X, Y), not r2(X, Y)", "pydatalog")
+    assert native == forced == reference and len(native) == 9 * 8 // 2

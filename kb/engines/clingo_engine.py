@@ -9,14 +9,16 @@ Value encoding.  Every value has exactly one clingo symbol, so clingo's equality
 language's:
 
 * an integer within 32 bits is a clingo `Number`; any other integer is `lx_int("<digits>")` (clingo numbers are
-  32-bit), a non-integral number `lx_num("<numerator>/<denominator>")`, a date `lx_date(<day number>)`;
+  32-bit), a non-integral number `lx_num("<numerator>/<denominator>")`, a date the constant `dYYYYMMDD`;
 * a string (or symbol) is a clingo `String`.  clingo strings end at a NUL byte, so the characters U+0000 and
   U+0001 are escaped as U+0001 U+0001 and U+0001 U+0002 (a prefix-free code).
 
-clingo's own order does not follow the language's across these encodings (it puts `lx_date(...)` after every
-string), so `< <= > >=` are decided by a Python context function, `@lx_test(k, ...)`, with
-`lexlog.kb.arithmetic`, as arithmetic and calls are by `@lx_eval(k, ...)`: an undefined value (division by zero,
-arithmetic on a string) returns no symbol, so the rule instance is dropped.
+clingo orders numbers, then constants, then strings, then compound symbols: the language's order on 32-bit
+integers, dates and strings, but not on `lx_int` and `lx_num`. So `< <= > >=` run natively when no such value
+can occur (no rule computes a value, every number written or stated is a 32-bit integer: `_native_order`), and
+otherwise are decided by a Python context function, `@lx_test(k, ...)`, with `lexlog.kb.arithmetic`, as
+arithmetic and calls are by `@lx_eval(k, ...)`: an undefined value (division by zero, arithmetic on a string)
+returns no symbol, so the rule instance is dropped.
 
 A negated atom with a variable no positive atom binds (`not p(X, _G1)`, i.e. "no p(X, anything)") becomes a
 negated auxiliary atom over the bound variables, defined by a projection rule.
@@ -32,7 +34,7 @@ from typing import Optional, Sequence
 
 import clingo
 from clingo import ast
-from lexlog.grammar.tree import Comparison, Constant, Literal, Rule, Term, Value, Variable, term_variables
+from lexlog.grammar.tree import COMPUTED_TERMS, Comparison, Constant, Literal, Rule, Term, Value, Variable, term_variables
 from lexlog.grammar.values import integer_from_digits, integer_text, is_date
 from lexlog.kb import arithmetic
 from lexlog.kb.engines.base import (
@@ -94,7 +96,7 @@ def to_symbol(value: Value) -> clingo.Symbol:
         text = f"{integer_text(value.numerator)}/{integer_text(value.denominator)}"
         return clingo.Function("lx_num", [clingo.String(text)])
     if is_date(value):
-        return clingo.Function("lx_date", [clingo.Number(value.toordinal())])
+        return clingo.Function(f"d{value.year:04d}{value.month:02d}{value.day:02d}")
     raise TypeError(f"not a value: {value!r}")
 
 
@@ -106,13 +108,13 @@ def from_symbol(symbol: clingo.Symbol) -> Value:
         return decode_string(symbol.string)
     if kind == clingo.SymbolType.Function:
         name, arguments = symbol.name, symbol.arguments
+        if not arguments:  # a date: the only constant symbol this encoding makes
+            return datetime.date(int(name[1:5]), int(name[5:7]), int(name[7:9]))
         if name == "lx_int":
             return _integer(arguments[0].string)
         if name == "lx_num":
             numerator, denominator = arguments[0].string.split("/")
             return Fraction(_integer(numerator), _integer(denominator))
-        if name == "lx_date":
-            return datetime.date.fromordinal(arguments[0].number)
     raise ValueError(f"unexpected clingo symbol {symbol}")
 
 
@@ -161,7 +163,8 @@ class _Context:
 
 
 class _Translator:
-    def __init__(self) -> None:
+    def __init__(self, native_order: bool = False) -> None:
+        self.native_order = native_order
         self.names: dict[PredicateKey, str] = {}
         self.reverse: dict[str, str] = {}
         self.context = _Context()
@@ -207,7 +210,7 @@ class _Translator:
         return ast.Literal(_LOCATION, sign, self.atom(name, arguments))
 
     def comparison(self, comparison: Comparison) -> ast.AST:
-        if comparison.operator in ("=", "!="):  # one symbol per value: clingo's equality is the language's
+        if comparison.operator in ("=", "!=") or self.native_order:  # see _native_order
             guard = ast.Guard(_COMPARISON[comparison.operator], self.term(comparison.right))
             return ast.Literal(_LOCATION, ast.Sign.NoSign, ast.Comparison(self.term(comparison.left), [guard]))
         variables = term_variables(comparison.left) + term_variables(comparison.right)
@@ -252,6 +255,36 @@ def _atom_variables(arguments: Sequence[Term]) -> list[Variable]:
     return [variable for argument in arguments for variable in term_variables(argument)]
 
 
+def _native_order(program: EvaluationProgram) -> bool:
+    """Whether clingo's own order is the language's on every value this evaluation can meet, so that `< <= > >=`
+    can run natively: no rule computes a value, and every number written or stated is a 32-bit integer. Then the
+    values are `Number`s, date constants and `String`s, which clingo orders as the language does (numbers, then
+    constants, then strings; a date constant's name `dYYYYMMDD` orders in time)."""
+    for rule in program.rules:
+        if any(isinstance(argument, COMPUTED_TERMS) for argument in rule.head.arguments):
+            return False
+        for item in rule.body:
+            if isinstance(item, Comparison):
+                sides = (item.left, item.right)
+            elif isinstance(item, Literal):
+                sides = item.atom.arguments
+            else:
+                return False
+            for side in sides:
+                if isinstance(side, COMPUTED_TERMS) or (isinstance(side, Constant) and not _small(side.value)):
+                    return False
+        if any(isinstance(argument, Constant) and not _small(argument.value) for argument in rule.head.arguments):
+            return False
+    return all(_small(value) for rows in program.facts.values() for row in rows for value in row)
+
+
+def _small(value: Value) -> bool:
+    """Not a number clingo holds as a function symbol (a number with a fraction, or beyond 32 bits)."""
+    if isinstance(value, Fraction):
+        return False
+    return not arithmetic.is_integer(value) or MIN_NUMBER <= value <= MAX_NUMBER  # type: ignore[operator]
+
+
 class ClingoEngine:
     """Evaluates with clingo (see the module documentation for the encoding)."""
 
@@ -263,11 +296,12 @@ class ClingoEngine:
         self._translated: Optional[tuple[tuple[tuple[Rule, ...], ...], _Translator, list[ast.AST]]] = None
 
     def _translate(self, program: EvaluationProgram) -> tuple[_Translator, list[ast.AST]]:
-        if self._translated is not None and self._translated[0] == program.strata:
+        native = _native_order(program)
+        if self._translated is not None and self._translated[0] == (program.strata, native):
             return self._translated[1], self._translated[2]
-        translator = _Translator()
+        translator = _Translator(native)
         rules = [clingo_rule for rule in program.rules for clingo_rule in translator.rules(rule)]
-        self._translated = (program.strata, translator, rules)
+        self._translated = ((program.strata, native), translator, rules)
         return translator, rules
 
     def evaluate(self, program: EvaluationProgram) -> Model:
