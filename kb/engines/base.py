@@ -68,7 +68,7 @@ recursion that never ends spends its memory). Two and a half times the 2,000-cha
 than a legal knowledge base derives, far less than fills memory (a runaway recursion on clingo stopped after 73 s with a
 285 MB peak; docs/engines.md)."""
 
-DEFAULT_SECONDS = 600.0
+DEFAULT_SECONDS = 300.0
 """Time, for work the count above does not see (a pyDatalog recursion deriving one atom a round)."""
 
 
