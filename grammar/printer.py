@@ -10,6 +10,7 @@ import re
 
 from lexlog.grammar.parser import KEYWORDS as RESERVED_WORDS
 from lexlog.grammar.tree import (
+    AGGREGATE_FUNCTIONS,
     Aggregate,
     Annotations,
     Atom,
@@ -39,7 +40,7 @@ from lexlog.grammar.values import is_date, is_number, number_text
 LINE_WIDTH = 100
 INDENT = "    "
 # A symbol spelt like a keyword is printed quoted; `at` too, for it is a keyword inside citations.
-KEYWORDS = RESERVED_WORDS | {"at"}
+KEYWORDS = RESERVED_WORDS | {"at"} | set(AGGREGATE_FUNCTIONS)  # `X = sum` would begin an aggregate
 _SYMBOL = re.compile(r"[a-z][A-Za-z0-9_]*")
 _PIN = re.compile(r"\*?[0-9]+(?:[-–]\*?[0-9]+)?(?:[ \t]*nn?\.[ \t]*[0-9]+(?:[-–][0-9]+)?)?")
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2}

@@ -64,22 +64,25 @@ class _StageRewriter:
     def rules(self, rule: Rule) -> list[Rule]:
         if not has_aggregates(rule):
             return [rule]
-        # each aggregate: the literal that reads its rows, and for count and sum the version for no rows
-        alternatives: list[list[tuple[BodyItem, ...]]] = []
+        # each aggregate: the literal that reads its rows, and for count and sum the version for no rows; each
+        # alternative is (items that go first, items in the aggregate's place)
+        alternatives: list[list[tuple[tuple[BodyItem, ...], tuple[BodyItem, ...]]]] = []
         for item in rule.body:
             if isinstance(item, Aggregate):
                 alternatives.append(self._aggregate(item, aggregate_shared(item, rule.body)))
             else:
-                alternatives.append([(item,)])
+                alternatives.append([((), (item,))])
         versions = []
         for choice in itertools.product(*alternatives):
-            assignments = [part for parts in choice for part in parts if isinstance(part, Comparison)]
-            others = [part for parts in choice for part in parts if not isinstance(part, Comparison)]
             # `Result = 0` first: it binds a variable the rest may use, whatever order the backend takes
-            versions.append(Rule(rule.head, (*assignments, *others), rule.annotations, rule.span))
+            first = [part for front, _rest in choice for part in front]
+            rest = [part for _front, parts in choice for part in parts]
+            versions.append(Rule(rule.head, (*first, *rest), rule.annotations, rule.span))
         return versions
 
-    def _aggregate(self, aggregate: Aggregate, shared: tuple[str, ...]) -> list[tuple[BodyItem, ...]]:
+    def _aggregate(
+        self, aggregate: Aggregate, shared: tuple[str, ...]
+    ) -> list[tuple[tuple[BodyItem, ...], tuple[BodyItem, ...]]]:
         number = next(self.counter)
         name = f"{AUXILIARY_PREFIX}{number}"
         rows: set[Row] = set()
@@ -96,16 +99,14 @@ class _StageRewriter:
         self.facts[(name, len(shared) + 1)] = rows
         span = aggregate.span
         variables = tuple(Variable(variable, span) for variable in shared)
-        reads = (Literal(Atom(name, (*variables, aggregate.result), span), False, span),)
+        reads: tuple[BodyItem, ...] = (Literal(Atom(name, (*variables, aggregate.result), span), False, span),)
         if aggregate.function not in ZERO_FOR_NO_ROWS:
-            return [reads]
+            return [((), reads)]
         some = f"{name}_some"
         self.facts[(some, len(shared))] = groups
-        none = (
-            Comparison("=", aggregate.result, Constant(0, span), span),
-            Literal(Atom(some, variables, span), True, span),
-        )
-        return [reads, none]
+        zero: tuple[BodyItem, ...] = (Comparison("=", aggregate.result, Constant(0, span), span),)
+        none: tuple[BodyItem, ...] = (Literal(Atom(some, variables, span), True, span),)
+        return [((), reads), (zero, none)]
 
 
 def evaluate(

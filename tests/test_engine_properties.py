@@ -1,17 +1,23 @@
-"""Property tests: generated safe, stratified programs (recursion, negation, comparisons, head arithmetic).
+"""Property tests: generated safe, stratified programs (recursion, negation, comparisons, arithmetic and calls of the
+built-in functions, aggregates) over values of every kind (integers past 32 and 64 bits, exact decimals and
+fractions, dates, strings; see tests/strategies.py).
 
-Both backends must equal each other and the brute-force reference fixpoint (tests/reference_fixpoint.py).  Sizes come
-from the hypothesis profile (conftest.py): `ci` by default, `LEXLOG_PROFILE=long` for a longer run.
+Both backends must equal each other and the brute-force reference fixpoint (tests/reference_fixpoint.py), which
+shares no code with them.  Sizes come from the hypothesis profile (conftest.py): `ci` by default,
+`LEXLOG_PROFILE=long` for a longer run.
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
+from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import Atom, Constant, Fact
-from lexlog.kb import CheckOptions, KnowledgeBase
+from lexlog.kb import CheckOptions, KnowledgeBase, aggregates
 from lexlog.kb.dependency import strata
 from lexlog.kb.explanation import GroundAtom
 from lexlog.kb.engines import ENGINES, get_engine
@@ -29,7 +35,10 @@ def evaluation_program(program: GeneratedProgram, facts=None) -> EvaluationProgr
 
 
 def evaluate(name: str, program: GeneratedProgram, facts=None) -> Model:
-    return get_engine(name).evaluate(evaluation_program(program, facts))
+    """The model on one backend, through `lexlog.kb.aggregates` as the knowledge base evaluates (the backends never
+    see an aggregate; a program without one goes to the backend as it is)."""
+    program = evaluation_program(program, facts)
+    return aggregates.evaluate(get_engine(name), program.strata, program.facts)
 
 
 @given(stratified_programs())
@@ -77,8 +86,28 @@ def test_assert_then_retract_restores_the_model(name, data):
     before = dict(knowledge_base.model.relations)
     added = [GroundAtom(key[0], row) for key, rows in more.items() for row in rows if row not in program.facts.get(key, ())]
     for atom in added:
-        knowledge_base.assert_fact(atom.text)
+        knowledge_base.assert_fact(_fact_text_or_atom(atom))
     assert dict(knowledge_base.model.relations) == fixpoint(program.rules, merge_facts(program.facts, more))
     for atom in added:
-        assert knowledge_base.retract_fact(atom.text), atom.text
+        assert knowledge_base.retract_fact(_fact_text_or_atom(atom)), atom.text
     assert dict(knowledge_base.model.relations) == before
+
+
+def _fact_text_or_atom(atom: GroundAtom):
+    """The fact as text, as a user types it; as a tree when it holds a fraction with no finite decimal, which prints
+    as a division (`p((1 / 3))`) that assert_fact does not evaluate."""
+    if any(isinstance(value, Fraction) and "/" in print_value(value) for value in atom.arguments):
+        return Atom(atom.predicate, tuple(Constant(value) for value in atom.arguments))
+    return atom.text
+
+
+# --- found by the properties above, kept as plain examples ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ENGINE_NAMES)
+def test_a_comparison_on_an_aggregate_result_may_come_before_the_aggregate(name):
+    """The group with no rows (quinn) takes `N = 0`: the comparison on N, written first, must wait for it."""
+    source = "party(paula). party(quinn). claim(paula, c1).\nfew(P, N) :- party(P), N < 2, N = count : { claim(P, _) }."
+    knowledge_base = KnowledgeBase(name)
+    knowledge_base.load_source(source, "few.dl")
+    assert knowledge_base.model.rows(("few", 2)) == {("paula", 1), ("quinn", 0)}

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import given, strategies as st
 
+import reference_fixpoint as reference
 from lexlog.grammar import LexlogSyntaxError, parse, parse_atom, parse_body, print_program
+from lexlog.grammar.printer import print_value
+from lexlog.grammar.tree import Constant
+from lexlog.grammar.values import terminating_places
 from strategies import printable_programs as programs
+from strategies import rich_values
 
 VALID_SOURCE = """% the careful procedure
 authority backe = "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)".
@@ -75,3 +82,39 @@ def test_mutated_valid_files_raise_only_syntax_errors(text: str) -> None:
 
 def test_the_valid_source_used_for_mutation_parses() -> None:
     assert len(parse(VALID_SOURCE).statements) == 7
+
+
+# --- values: every kind prints as a literal that reads back as the same value --------------------------------------
+
+ROUND_TRIP_SOURCE = """input served(Case, On: date, Amount: money, Note) "{Case} was served on {On}".
+derived due(Case, Day: date).
+claim(c1, 75000.01, -0.5, 3000000000, -9223372036854775809, 0001-01-01, 9999-12-31, 2024-02-29).
+due(C, add_months(S, 1)) :- served(C, S, A, _), round(A / 3, 2, half_even) > 0.33, date("2024-01-31") < S.
+late(C, quotient(R - S, 7), lesser(A, 75000.01) * 1.5) :- served(C, S, A, _), removed(C, R), R - S > 30.
+total(C, T) :- case(C), T = sum A : { served(C, _, A, _) }.
+"""
+
+
+def test_a_symbol_spelt_like_an_aggregate_prints_so_that_it_reads_back() -> None:
+    """After `=`, `count`, `sum`, `min` and `max` begin an aggregate, so the symbol must be printed quoted."""
+    program = parse('p(X) :- q(X), X = "sum", Y = "count", r(Y).')
+    assert parse(print_program(program)) == program
+
+
+def test_dates_decimals_big_integers_calls_and_types_print_and_read_back() -> None:
+    program = parse(ROUND_TRIP_SOURCE)
+    assert parse(print_program(program)) == program
+    assert print_program(parse(print_program(program))) == print_program(program)
+
+
+@given(st.one_of(rich_values, st.fractions(max_denominator=10**6), st.integers(), st.dates(), st.text(max_size=8)))
+def test_every_value_prints_as_source_that_reads_back_as_it(value) -> None:
+    """A fraction with no finite decimal expansion reads back as the division `(1 / 3)`: the same value."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        value = value.numerator
+    (rule,) = parse(f"p(X) :- q(X), X = {print_value(value)}.").statements
+    term = rule.body[1].right
+    computed = reference._value(term, {})
+    assert type(computed) is type(value) and computed == value
+    if not (isinstance(value, Fraction) and terminating_places(value) is None):
+        assert term == Constant(value)
