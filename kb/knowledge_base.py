@@ -45,7 +45,7 @@ from lexlog.grammar.tree import (
 )
 from lexlog.grammar.values import order_key
 from lexlog.kb import aggregates
-from lexlog.kb.checks import CheckOptions, check, check_query
+from lexlog.kb.checks import CheckOptions, check, check_query, fits_type
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
@@ -256,13 +256,17 @@ class KnowledgeBase:
 
     def suppose_ground(self, atoms: Iterable[GroundAtom]) -> "KnowledgeBase":
         """`suppose` for a posture: ground atoms of declared `input` predicates, checked only against their
-        declarations (an input predicate of that arity, values `str` or `int`) rather than by checking the whole
-        program again per fact, so many postures can be tried on one loaded knowledge base. An atom of any other
+        declarations (an input predicate of that arity, values of the declared types) rather than by checking the
+        whole program again per fact, so many postures can be tried on one loaded knowledge base. An atom of any other
         predicate goes through `suppose`'s full check (and may raise LexlogError)."""
         atoms = list(atoms)
-        inputs = {d.key for d in self.declarations if d.kind == "input"}
+        inputs = {d.key: d for d in self.declarations if d.kind == "input"}
         typed = all(
-            atom.key in inputs and all(_is_value(v) for v in atom.arguments)
+            atom.key in inputs
+            and all(
+                _is_value(value) and fits_type(value, inputs[atom.key].type_of(position) or "")
+                for position, value in enumerate(atom.arguments)
+            )
             for atom in atoms
         )
         trees = [Atom(atom.predicate, tuple(Constant(value) for value in atom.arguments)) for atom in atoms]
