@@ -25,6 +25,7 @@ from lexlog.grammar import (
     suggest,
 )
 from lexlog.grammar.tree import (
+    COMPUTED_TERMS,
     Atom,
     Authority,
     BodyItem,
@@ -44,7 +45,7 @@ from lexlog.grammar.tree import (
     term_variables,
 )
 from lexlog.grammar.values import order_key
-from lexlog.kb import aggregates
+from lexlog.kb import aggregates, arithmetic
 from lexlog.kb.checks import CheckOptions, check, check_query, fits_type
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
@@ -213,8 +214,9 @@ class KnowledgeBase:
 
     def assert_fact(self, fact: Union[str, Atom], evaluate: bool = False) -> GroundAtom:
         """Add a fact for this session. Raises LexlogError (located in the given text), changing nothing. With
-        `evaluate`, the knowledge base is first evaluated with the fact, so that a fact whose evaluation fails (an
-        arithmetic result the backend cannot hold) is refused as well; the model is kept for the next question."""
+        `evaluate`, the knowledge base is first evaluated with the fact, so that a fact whose evaluation fails (past
+        the evaluation budget) is refused as well; the model is kept for the next question. A computation without
+        variables in an argument stands for its value (`p(1 / 3)`)."""
         atom = self._ground(fact, "<input>")
         ground = _ground_atom(atom)
         state = copy.copy(self._state)
@@ -279,6 +281,17 @@ class KnowledgeBase:
 
     def _ground(self, fact: Union[str, Atom], name: str) -> Atom:
         atom = self._parse_atom(fact, name) if isinstance(fact, str) else fact
+        atom = _computed_to_values(atom)
+        for argument in atom.arguments:
+            if isinstance(argument, COMPUTED_TERMS) and not term_variables(argument):
+                raise _error(
+                    "undefined_value",
+                    argument.span,
+                    "this computation has no value (a wrong kind of value, a date that does not exist, a division "
+                    "by zero, or a date outside years 1 to 9999)",
+                    "correct the values",
+                    fact if isinstance(fact, str) else None,
+                )
         if not all(isinstance(argument, Constant) for argument in atom.arguments):
             raise _error(
                 "not_ground",
@@ -578,6 +591,19 @@ class KnowledgeBase:
         if self._prover_cache is None:
             self._prover_cache = Prover(self._normalised_rules(), self.model, self.facts(), self.vocabulary)
         return self._prover_cache
+
+
+def _computed_to_values(atom: Atom) -> Atom:
+    """`p(1 / 3)`, `served(c1, 2024-01-05 + 30)`: a computation without variables stands for its value (one with no
+    value, such as `1 / 0`, is left as it is, for the caller to refuse)."""
+    arguments = []
+    for argument in atom.arguments:
+        if isinstance(argument, COMPUTED_TERMS) and not term_variables(argument):
+            value = arithmetic.evaluate(argument, {})
+            if value is not None:
+                argument = Constant(value, argument.span)
+        arguments.append(argument)
+    return Atom(atom.predicate, tuple(arguments), atom.span)
 
 
 def _ground_atom(atom: Atom) -> GroundAtom:

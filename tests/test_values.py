@@ -211,3 +211,16 @@ def test_clingo_native_order_and_its_context_function_agree() -> None:
     forced = answers(f"{values}\n{rules}{computed_rule}", "r0(X, Y), r1(X, Y), not r2(X, Y)", "clingo")
     reference = answers(f"{values}\n{rules}", "r0(X, Y), r1(X, Y), not r2(X, Y)", "pydatalog")
     assert native == forced == reference and len(native) == 9 * 8 // 2
+
+
+def test_a_fact_with_a_computed_value_goes_in_and_out_as_text() -> None:
+    from lexlog.kb import LexlogError
+
+    knowledge_base = KnowledgeBase("clingo")
+    knowledge_base.load_source("input p(X).", "p.dl")
+    assert knowledge_base.assert_fact("p((1 / 3)).", evaluate=True).text == "p((1 / 3))"  # as a third is printed
+    assert knowledge_base.query("p(X)").answers == ({"X": Fraction(1, 3)},)
+    assert knowledge_base.retract_fact("p(1 / 3)") and knowledge_base.query("p(X)").answers == ()
+    with pytest.raises(LexlogError) as caught:
+        knowledge_base.assert_fact("p(1 / 0).")
+    assert caught.value.code == "undefined_value" and caught.value.diagnostics[0].span.column == 3
