@@ -643,14 +643,19 @@ def _ground_values(program: Program, options: CheckOptions) -> Iterator[Diagnost
             if isinstance(term, Call) and (term.function, len(term.arguments)) not in FUNCTIONS:
                 continue  # unknown_function says what is wrong
             if arithmetic.evaluate(term, {}) is None:
-                yield Diagnostic(
-                    "undefined_value",
-                    "error",
-                    term.span,
-                    "this computation has no value (a wrong kind of value, a date that does not exist, a division "
-                    "by zero, or a date outside years 1 to 9999)",
-                    "correct the values; a rule or fact that needs it would produce nothing",
-                )
+                yield undefined_value(term.span)
+
+
+def undefined_value(span: Span) -> Diagnostic:
+    """A computation written with values only that has none: the one wording for every place that finds one."""
+    return Diagnostic(
+        "undefined_value",
+        "error",
+        span,
+        "this computation has no value (a wrong kind of value, a date that does not exist, a division by zero, or "
+        "a date outside years 1 to 9999)",
+        "correct the values; a rule or fact that needs it would produce nothing",
+    )
 
 
 def fits_type(value: object, type_name: str) -> bool:

@@ -46,7 +46,7 @@ from lexlog.grammar.tree import (
 )
 from lexlog.grammar.values import order_key
 from lexlog.kb import aggregates, arithmetic
-from lexlog.kb.checks import CheckOptions, check, check_query, fits_type
+from lexlog.kb.checks import CheckOptions, check, check_query, fits_type, undefined_value
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
@@ -284,14 +284,8 @@ class KnowledgeBase:
         atom = _computed_to_values(atom)
         for argument in atom.arguments:
             if isinstance(argument, COMPUTED_TERMS) and not term_variables(argument):
-                raise _error(
-                    "undefined_value",
-                    argument.span,
-                    "this computation has no value (a wrong kind of value, a date that does not exist, a division "
-                    "by zero, or a date outside years 1 to 9999)",
-                    "correct the values",
-                    fact if isinstance(fact, str) else None,
-                )
+                sources = {argument.span.file: fact.strip()} if isinstance(fact, str) else {}
+                raise LexlogError([undefined_value(argument.span)], sources)
         if not all(isinstance(argument, Constant) for argument in atom.arguments):
             raise _error(
                 "not_ground",
@@ -350,7 +344,7 @@ class KnowledgeBase:
             if row not in seen:
                 seen.add(row)
                 answers.append({name: binding[name] for name in variables})
-        answers.sort(key=lambda answer: tuple(_order(answer[name]) for name in variables))
+        answers.sort(key=lambda answer: tuple(order_key(answer[name]) for name in variables))
         return QueryResult(text, variables, tuple(answers))
 
     def holds(self, atom: Union[str, Atom]) -> bool:
@@ -620,10 +614,6 @@ def _named_variables(body: Iterable[BodyItem]) -> tuple[str, ...]:
                 if not variable.name.startswith("_") and variable.name not in names:
                     names.append(variable.name)
     return tuple(names)
-
-
-def _order(value: Value) -> tuple[int, Value]:
-    return order_key(value)
 
 
 def _is_value(item: object) -> bool:
