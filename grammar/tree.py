@@ -159,12 +159,15 @@ NOTE_KINDS: Mapping[str, str] = MappingProxyType(
     {
         "later_law": "later law",
         "library_reading": "the library's own reading, no authority states it in terms",
+        "benchmark_reading": "the reading a benchmark's labels require, against the authority's words",
     }
 )
 """The kinds a `@note` may have, each with the words explanations use for it: the one list of them.
 
 `later_law`: the rule rests on law decided after some of the events it may be applied to.
 `library_reading`: the rule is the knowledge base's own reading, not a proposition an authority states in terms.
+`benchmark_reading`: the rule departs from the cited authority's words because a benchmark's labelled answers
+require it (the SARA tax cases); the note says where and why.
 """
 
 

@@ -148,7 +148,7 @@ def test_unknown_note_kind_is_located_at_the_kind_with_did_you_mean() -> None:
 
 def test_unknown_note_kind_far_from_any_lists_the_kinds() -> None:
     found = one('q(a).\n@note dictum "x"\np(X) :- q(X).', "unknown_note_kind")
-    assert found.hint == "the kinds are: later_law, library_reading"
+    assert found.hint == "the kinds are: later_law, library_reading, benchmark_reading"
 
 
 def test_empty_note_text_is_an_error() -> None:
