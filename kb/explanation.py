@@ -281,6 +281,7 @@ def fill_reading(
 
 
 _YEAR_PARENTHETICAL = re.compile(r" \([^()]*\b\d{4}\)")
+_EDITION_PARENTHETICAL = re.compile(r" \([^()]*\)$")
 _SLIP_OPINION = re.compile(r"slip op\.?\s*(?:at\s+)?(.+)", re.IGNORECASE)
 
 
@@ -290,13 +291,18 @@ def pin_citation(citation: str, pin: Optional[str]) -> str:
     `Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)` at `648` -> `Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir.
     2012)`; a star page reads `, at *3` (Westlaw); `slip op. 4` reads `, slip op. at 4`.  Without a parenthetical
     the pin goes at the end.  A subsection of a statute or rule attaches to its section: `28 U.S.C. § 1446` at
-    `(b)(1)` -> `28 U.S.C. § 1446(b)(1)`, `Fed. R. Civ. P. 6` at `(a)(1)(C)` -> `Fed. R. Civ. P. 6(a)(1)(C)`.
+    `(b)(1)` -> `28 U.S.C. § 1446(b)(1)`, `Fed. R. Civ. P. 6` at `(a)(1)(C)` -> `Fed. R. Civ. P. 6(a)(1)(C)`, and
+    before an edition's parenthetical: `26 U.S.C. § 151 (SARA ed.)` at `(d)` -> `26 U.S.C. § 151(d) (SARA ed.)`.
     """
     if not pin:
         return citation
     pin = pin.strip()
     slip = _SLIP_OPINION.fullmatch(pin)
     if pin.startswith("(") and _YEAR_PARENTHETICAL.search(citation) is None:
+        # A subsection attaches to its section, before an edition parenthetical: `§ 151(d) (SARA ed.)`.
+        edition = _EDITION_PARENTHETICAL.search(citation)
+        if edition is not None:
+            return citation[: edition.start()] + pin + citation[edition.start() :]
         return citation.rstrip(". ") + pin
     if slip:
         inserted = f", slip op. at {slip.group(1)}"

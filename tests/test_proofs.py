@@ -372,6 +372,8 @@ def test_strings_and_integers_are_different_constants():
         ),
         ("Restatement (Second) of Torts § 46", "cmt. d", "Restatement (Second) of Torts § 46, cmt. d"),
         ("Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)", None, "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)"),
+        ("26 U.S.C. § 151 (SARA ed.)", "(d)(3)(A)", "26 U.S.C. § 151(d)(3)(A) (SARA ed.)"),
+        ("28 U.S.C. § 1446", "(b)(1)", "28 U.S.C. § 1446(b)(1)"),
     ],
 )
 def test_pin_cites_go_before_the_court_and_year(citation, pin, expected):
