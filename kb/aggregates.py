@@ -125,13 +125,25 @@ def evaluate(
     for stage in stages(strata):
         rewriter = _StageRewriter(ModelIndex(_freeze(known)), counter)
         rewritten = tuple(tuple(version for rule in stratum for version in rewriter.rules(rule)) for stratum in stage)
-        inputs = {key: frozenset(rows) for key, rows in known.items()}
+        # Only the relations the stage's rules read or extend go to the backend: the rest are already known, and
+        # handing them over again would cost a conversion each way per stage.
+        used = _relations_used(rewritten)
+        inputs = {key: frozenset(rows) for key, rows in known.items() if key in used}
         inputs.update({key: frozenset(rows) for key, rows in rewriter.facts.items()})
         model = engine.evaluate(EvaluationProgram(rewritten, inputs, budget, seconds))
         for key, rows in model.relations.items():
             if not key[0].startswith(AUXILIARY_PREFIX):
                 known.setdefault(key, set()).update(rows)
     return _freeze(known)
+
+
+def _relations_used(strata: tuple[tuple[Rule, ...], ...]) -> set[PredicateKey]:
+    used: set[PredicateKey] = set()
+    for stratum in strata:
+        for rule in stratum:
+            used.add(rule.head.key)
+            used.update(item.atom.key for item in rule.body if isinstance(item, Literal))
+    return used
 
 
 def _freeze(relations: dict[PredicateKey, set[Row]]) -> Model:
