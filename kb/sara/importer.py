@@ -199,8 +199,7 @@ def _facts(case: CaseFile, vocabulary: Vocabulary, warnings: list[str]) -> tuple
             rows[key], number = ground_instances(interpreter, key, number)
     except ResolutionError as error:
         raise SaraImportError(error.message, error.position.line if error.position else None) from None
-    event_types = vocabulary.event_types()
-    events = sorted({_value(row[0]) for key, found in rows.items() if key[0] in event_types for row in found}, key=str)
+    events = _events(rows, vocabulary)
     defined_by_case = {key for key in rows if not _is_vocabulary(key, vocabulary)}
     atoms: list[Atom] = []
     for key, found in rows.items():
@@ -222,6 +221,30 @@ def _facts(case: CaseFile, vocabulary: Vocabulary, warnings: list[str]) -> tuple
                 continue
             atoms.append(_atom(target, values))
     return atoms, number
+
+
+EVENT_PARAMETERS = frozenset({"Event", "Service", "Payment", "Plan"})
+"""The parameter names by which a library predicate declares that an argument is an event."""
+
+
+def _events(rows: Mapping[tuple[str, int], list[tuple]], vocabulary: Vocabulary) -> list[object]:
+    """Every event the case names: the argument of an event type (`service_(e)`), the event of a role, and an
+    argument a stated statute fact holds where the library declares an event (`stated_s3306_c(Service, ...)`)."""
+    event_types = vocabulary.event_types()
+    found: set[object] = set()
+    for key, instances in rows.items():
+        name, arity = key
+        target, positions, _stated = _target(key, vocabulary)
+        declaration = vocabulary.declared(target, len(positions))
+        for row in instances:
+            if name in event_types or name in ROLES:
+                places = [0]
+            elif declaration is not None:
+                places = [p for i, p in enumerate(positions) if declaration.parameters[i] in EVENT_PARAMETERS]
+            else:
+                places = []
+            found.update(_value(row[p]) for p in places if not isinstance(row[p], (Unnamed, prolog.PrologList)))
+    return sorted(found, key=str)
 
 
 def _is_vocabulary(key: tuple[str, int], vocabulary: Vocabulary) -> bool:
@@ -369,11 +392,11 @@ class _GoalTranslator:
                 raise self.fail("the list in the question must hold values")
             counts[term.value] = counts.get(term.value, 0) + 1
         total = self.variable("Count")
-        items.append(Aggregate(total, "count", Variable("Who"), (Literal(row(Variable("Who"), Variable("Amount"))),)))
+        items.append(Aggregate(total, "count", None, (Literal(row(self.variable("Who"), self.variable("Amount"))),)))
         items.append(Comparison("=", total, Constant(len(expected))))
         for value, count in counts.items():
             each = self.variable("Count")
-            items.append(Aggregate(each, "count", Variable("Who"), (Literal(row(Variable("Who"), Constant(value))),)))
+            items.append(Aggregate(each, "count", None, (Literal(row(self.variable("Who"), Constant(value))),)))
             items.append(Comparison("=", each, Constant(count)))
         return items
 
