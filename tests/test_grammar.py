@@ -275,7 +275,7 @@ def test_two_labels_on_one_statement() -> None:
 
 
 def test_a_note_without_text_or_kind_says_how_notes_are_written() -> None:
-    hint = 'a note is written @note KIND "text", where KIND is later_law or library_reading'
+    hint = 'a note is written @note KIND "text", where KIND is later_law, library_reading or benchmark_reading'
     missing_text = syntax_error("@note later_law\np(a).")
     assert missing_text.message == "unexpected name 'p'"
     assert missing_text.expected == ('a quoted string ("...")',)
