@@ -554,6 +554,9 @@ class KnowledgeBase:
     def _copy_with(self, state: _State, rules_changed: bool) -> "KnowledgeBase":
         """Another knowledge base over `state`; this one is unchanged. The copy shares this one's backend, which
         keeps no facts between evaluations (only, for clingo, the translation of unchanged rules)."""
+        if not rules_changed and self._strata is None:
+            # Normalise and stratify the rules here, once, so that every copy (a posture, a batch case) shares them.
+            self._strata = tuple(strata(self._normalised_rules()))
         copied = copy.copy(self)
         copied._state = state
         copied._invalidate(rules_changed)
