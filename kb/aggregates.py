@@ -53,13 +53,51 @@ def stages(strata: tuple[tuple[Rule, ...], ...]) -> list[tuple[tuple[Rule, ...],
     return [tuple(grouped[stage]) for stage in sorted(grouped)]
 
 
+@dataclass(frozen=True)
+class _AuxiliaryAggregate:
+    """One aggregate of a stage, replaced by the auxiliary predicate `name` (and `name_some` for count and sum)."""
+
+    aggregate: Aggregate
+    shared: tuple[str, ...]
+    name: str
+
+    @property
+    def zero_for_no_rows(self) -> bool:
+        return self.aggregate.function in ZERO_FOR_NO_ROWS
+
+    def rows(self, index: ModelIndex) -> tuple[set[Row], set[Row]]:
+        """The auxiliary rows over a model: (group..., result) for each group with rows, and the groups."""
+        rows: set[Row] = set()
+        groups: set[Row] = set()
+        # every group with rows: solve the aggregate's body with nothing fixed, then group by the shared variables
+        for solution in aggregate_contributions(self.aggregate, {}, index):
+            group = tuple(solution[variable] for variable in self.shared)
+            if group in groups:
+                continue
+            groups.add(group)
+            value = aggregate_result(
+                self.aggregate, aggregate_contributions(self.aggregate, dict(zip(self.shared, group)), index)
+            )
+            if value is not None:
+                rows.add((*group, value))
+        return rows, groups
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """A stage's rules with each aggregate replaced by an auxiliary predicate, and what the stage reads."""
+
+    strata: tuple[tuple[Rule, ...], ...]
+    auxiliaries: tuple[_AuxiliaryAggregate, ...]
+    used: frozenset[PredicateKey]
+
+
 @dataclass
 class _StageRewriter:
-    """Replaces each aggregate of a stage's rules by an auxiliary predicate whose rows it computes."""
+    """Replaces each aggregate of a stage's rules by an auxiliary predicate (rows computed per evaluation)."""
 
-    index: ModelIndex
     counter: itertools.count
-    facts: dict[PredicateKey, set[Row]] = field(default_factory=dict)
+    auxiliaries: list[_AuxiliaryAggregate] = field(default_factory=list)
 
     def rules(self, rule: Rule) -> list[Rule]:
         if not has_aggregates(rule):
@@ -83,30 +121,38 @@ class _StageRewriter:
     def _aggregate(
         self, aggregate: Aggregate, shared: tuple[str, ...]
     ) -> list[tuple[tuple[BodyItem, ...], tuple[BodyItem, ...]]]:
-        number = next(self.counter)
-        name = f"{AUXILIARY_PREFIX}{number}"
-        rows: set[Row] = set()
-        groups: set[Row] = set()
-        # every group with rows: solve the aggregate's body with nothing fixed, then group by the shared variables
-        for solution in aggregate_contributions(aggregate, {}, self.index):
-            group = tuple(solution[variable] for variable in shared)
-            if group in groups:
-                continue
-            groups.add(group)
-            value = aggregate_result(aggregate, aggregate_contributions(aggregate, dict(zip(shared, group)), self.index))
-            if value is not None:
-                rows.add((*group, value))
-        self.facts[(name, len(shared) + 1)] = rows
+        auxiliary = _AuxiliaryAggregate(aggregate, shared, f"{AUXILIARY_PREFIX}{next(self.counter)}")
+        self.auxiliaries.append(auxiliary)
         span = aggregate.span
         variables = tuple(Variable(variable, span) for variable in shared)
-        reads: tuple[BodyItem, ...] = (Literal(Atom(name, (*variables, aggregate.result), span), False, span),)
-        if aggregate.function not in ZERO_FOR_NO_ROWS:
+        reads: tuple[BodyItem, ...] = (Literal(Atom(auxiliary.name, (*variables, aggregate.result), span), False, span),)
+        if not auxiliary.zero_for_no_rows:
             return [((), reads)]
-        some = f"{name}_some"
-        self.facts[(some, len(shared))] = groups
         zero: tuple[BodyItem, ...] = (Comparison("=", aggregate.result, Constant(0, span), span),)
-        none: tuple[BodyItem, ...] = (Literal(Atom(some, variables, span), True, span),)
+        none: tuple[BodyItem, ...] = (Literal(Atom(f"{auxiliary.name}_some", variables, span), True, span),)
         return [((), reads), (zero, none)]
+
+
+_PLANS: dict[int, tuple[tuple[tuple[Rule, ...], ...], tuple[_Stage, ...]]] = {}
+_PLANS_KEPT = 16
+
+
+def _plan(strata: tuple[tuple[Rule, ...], ...]) -> tuple[_Stage, ...]:
+    """The stages of a program, rewritten once per set of strata (a knowledge base and its copies share theirs), so
+    that each evaluation only computes the aggregates' rows and the backend sees the same rules every time."""
+    cached = _PLANS.get(id(strata))
+    if cached is not None and cached[0] is strata:
+        return cached[1]
+    counter = itertools.count(1)
+    planned = []
+    for stage in stages(strata):
+        rewriter = _StageRewriter(counter)
+        rewritten = tuple(tuple(version for rule in stratum for version in rewriter.rules(rule)) for stratum in stage)
+        planned.append(_Stage(rewritten, tuple(rewriter.auxiliaries), frozenset(_relations_used(rewritten))))
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.pop(next(iter(_PLANS)))
+    _PLANS[id(strata)] = (strata, tuple(planned))
+    return tuple(planned)
 
 
 def evaluate(
@@ -121,16 +167,17 @@ def evaluate(
     if not any(has_aggregates(rule) for stratum in strata for rule in stratum):
         return engine.evaluate(EvaluationProgram(strata, facts, budget, seconds))
     known: dict[PredicateKey, set[Row]] = {key: set(rows) for key, rows in facts.items()}
-    counter = itertools.count(1)
-    for stage in stages(strata):
-        rewriter = _StageRewriter(ModelIndex(_freeze(known)), counter)
-        rewritten = tuple(tuple(version for rule in stratum for version in rewriter.rules(rule)) for stratum in stage)
+    for stage in _plan(strata):
+        index = ModelIndex(_freeze(known))
         # Only the relations the stage's rules read or extend go to the backend: the rest are already known, and
         # handing them over again would cost a conversion each way per stage.
-        used = _relations_used(rewritten)
-        inputs = {key: frozenset(rows) for key, rows in known.items() if key in used}
-        inputs.update({key: frozenset(rows) for key, rows in rewriter.facts.items()})
-        model = engine.evaluate(EvaluationProgram(rewritten, inputs, budget, seconds))
+        inputs = {key: frozenset(rows) for key, rows in known.items() if key in stage.used}
+        for auxiliary in stage.auxiliaries:
+            rows, groups = auxiliary.rows(index)
+            inputs[(auxiliary.name, len(auxiliary.shared) + 1)] = frozenset(rows)
+            if auxiliary.zero_for_no_rows:
+                inputs[(f"{auxiliary.name}_some", len(auxiliary.shared))] = frozenset(groups)
+        model = engine.evaluate(EvaluationProgram(stage.strata, inputs, budget, seconds))
         for key, rows in model.relations.items():
             if not key[0].startswith(AUXILIARY_PREFIX):
                 known.setdefault(key, set()).update(rows)

@@ -26,6 +26,8 @@ negated auxiliary atom over the bound variables, defined by a projection rule.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import datetime
 import re
 import time
@@ -285,6 +287,10 @@ def _small(value: Value) -> bool:
     return not arithmetic.is_integer(value) or MIN_NUMBER <= value <= MAX_NUMBER  # type: ignore[operator]
 
 
+TRANSLATIONS_KEPT = 32
+"""Translated rule sets kept per engine: enough for every stage of a program with many aggregate stages."""
+
+
 class ClingoEngine:
     """Evaluates with clingo (see the module documentation for the encoding)."""
 
@@ -292,16 +298,24 @@ class ClingoEngine:
 
     def __init__(self, arguments: Sequence[str] = ()):
         self.arguments = ["--warn=none", *arguments]
-        # The rules change far less often than the facts (a session, a batch of cases): translate them once.
-        self._translated: Optional[tuple[tuple[tuple[Rule, ...], ...], _Translator, list[ast.AST]]] = None
+        # The rules change far less often than the facts (a session, a batch of cases): translate them once. A
+        # program with aggregates is evaluated in stages, each its own rules, so a few translations are kept.
+        # Keyed by the strata's identity (a knowledge base, its copies and the stages of its aggregates hand over the
+        # same objects every time; comparing rule trees instead costs as much as a small evaluation).
+        self._translations: OrderedDict[tuple[int, bool], tuple[object, _Translator, list[ast.AST]]] = OrderedDict()
 
     def _translate(self, program: EvaluationProgram) -> tuple[_Translator, list[ast.AST]]:
         native = _native_order(program)
-        if self._translated is not None and self._translated[0] == (program.strata, native):
-            return self._translated[1], self._translated[2]
+        key = (id(program.strata), native)
+        cached = self._translations.get(key)
+        if cached is not None and cached[0] is program.strata:
+            self._translations.move_to_end(key)
+            return cached[1], cached[2]
         translator = _Translator(native)
         rules = [clingo_rule for rule in program.rules for clingo_rule in translator.rules(rule)]
-        self._translated = ((program.strata, native), translator, rules)
+        self._translations[key] = (program.strata, translator, rules)
+        if len(self._translations) > TRANSLATIONS_KEPT:
+            self._translations.popitem(last=False)
         return translator, rules
 
     def evaluate(self, program: EvaluationProgram) -> Model:
