@@ -93,6 +93,24 @@ def test_assert_then_retract_restores_the_model(name, data):
     assert dict(knowledge_base.model.relations) == before
 
 
+@pytest.mark.parametrize("name", ENGINE_NAMES)
+@given(data=st.data())
+def test_cases_evaluated_together_each_equal_the_reference(name, data):
+    """`suppose_each` evaluates several postures in one pass (the case as an extra argument of every predicate):
+    each posture's model must be the reference model of the program with that posture's facts, as if alone."""
+    program = data.draw(stratified_programs())
+    postures = data.draw(st.lists(extra_facts(program), min_size=1, max_size=4))
+    note(program.source())
+    note(repr(postures))
+    knowledge_base = KnowledgeBase(name, options=CheckOptions(undefined_is_error=False))
+    facts = [Fact(Atom(key[0], tuple(Constant(v) for v in row))) for key, rows in program.facts.items() for row in rows]
+    knowledge_base.load_statements([*program.rules, *facts])
+    grounds = [[GroundAtom(key[0], row) for key, rows in posture.items() for row in rows] for posture in postures]
+    together = knowledge_base.suppose_each(grounds)
+    for posture, copy in zip(postures, together):
+        assert dict(copy.model.relations) == fixpoint(program.rules, merge_facts(program.facts, posture))
+
+
 def _fact_text_or_atom(atom: GroundAtom):
     """The fact as text, as a user types it; as a tree when it holds a fraction with no finite decimal, which prints
     as a division (`p((1 / 3))`) that assert_fact does not evaluate."""

@@ -8,7 +8,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from lexlog.grammar.tree import Atom, Constant, Literal, Variable
 from lexlog.kb.diagnostics import LexlogError
@@ -16,6 +16,10 @@ from lexlog.kb.explanation import GroundAtom
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.loader import library_path
 from lexlog.kb.sara.importer import ImportedCase, SaraImportError, Vocabulary, import_case_file
+
+
+CASES_TOGETHER = 64
+"""Cases evaluated in one pass: enough to spread the fixed cost of an evaluation, few enough to keep the model small."""
 
 
 @dataclass(frozen=True)
@@ -58,46 +62,81 @@ class SaraRunner:
         self.vocabulary = Vocabulary.of(self.library.declarations)
 
     def decide_file(self, path: str) -> Outcome:
+        return next(self.decide_files([path]))
+
+    def decide_files(self, paths: Sequence[str], together: int = CASES_TOGETHER) -> Iterator[Outcome]:
+        """The outcome of each file, in order. Cases are imported, then decided `together` at a time in one
+        evaluation (`KnowledgeBase.suppose_each`); a case whose question needs a rule of its own is decided alone."""
+        for start in range(0, len(paths), together):
+            imported: list[ImportedCase | Outcome] = [self._import(path) for path in paths[start : start + together]]
+            plain = [case for case in imported if isinstance(case, ImportedCase) and not case.uses_rule and case.impossible is None]
+            bases = dict(zip((case.name for case in plain), self._bases(plain)))
+            for case in imported:
+                yield case if isinstance(case, Outcome) else self.decide(case, bases.get(case.name))
+
+    def _import(self, path: str) -> ImportedCase | Outcome:
         name = re.sub(r"\.pl$", "", os.path.basename(path))
         try:
-            case = import_case_file(path, self.vocabulary)
+            return import_case_file(path, self.vocabulary)
         except SaraImportError as error:
             return Outcome(name, False, "a case lexlog can import", f"import error: {error}", section_of(name), name.startswith("tax"))
-        return self.decide(case)
 
-    def decide(self, case: ImportedCase) -> Outcome:
+    def _bases(self, cases: Sequence[ImportedCase]) -> list[KnowledgeBase | LexlogError]:
+        try:
+            return list(self.library.suppose_each([_ground_facts(case) for case in cases]))
+        except LexlogError:
+            # One case the evaluation refuses (over budget, say) must not take the others with it: decide each alone.
+            return [self._alone(case) for case in cases]
+
+    def _alone(self, case: ImportedCase) -> KnowledgeBase | LexlogError:
+        try:
+            base = self.library.suppose_ground(_ground_facts(case))
+            base.model  # noqa: B018 - evaluate now, so that a refusal is this case's
+            return base
+        except LexlogError as error:
+            return error
+
+    def decide(self, case: ImportedCase, base: KnowledgeBase | LexlogError | None = None) -> Outcome:
         expected = "yes" if case.expect_holds else "no"
         numeric = case.is_tax_amount
         if numeric:
             expected = _amount(case)
         try:
-            holds = self._holds(case)
+            if isinstance(base, LexlogError):
+                raise base
+            holds = self._holds(case, base)
         except LexlogError as error:
             return Outcome(case.name, False, expected, f"error: {error}", section_of(case.name), numeric)
         passed = holds == case.expect_holds
-        actual = ("yes" if holds else "no") if not numeric else (expected if passed else self._tax_amounts(case))
+        actual = ("yes" if holds else "no") if not numeric else (expected if passed else self._tax_amounts(case, base))
         return Outcome(case.name, passed, expected, actual, section_of(case.name), numeric)
 
     def case_knowledge_base(self, case: ImportedCase) -> KnowledgeBase:
-        return self.library.suppose_ground(GroundAtom(f.predicate, tuple(a.value for a in f.arguments)) for f in case.facts)  # type: ignore[union-attr]
+        return self.library.suppose_ground(_ground_facts(case))
 
-    def _holds(self, case: ImportedCase) -> bool:
+    def _holds(self, case: ImportedCase, base: KnowledgeBase | None) -> bool:
         if case.impossible is not None:
             return False
         if case.uses_rule:
             options = {"engine": self.engine} if self.engine else {}
             knowledge_base = KnowledgeBase.from_source(case.lexlog_source(), f"{case.name}.dl", **options)
             return knowledge_base.holds("question_holds")
-        return bool(self.case_knowledge_base(case).query(list(case.goal)).answers)
+        base = base if base is not None else self.case_knowledge_base(case)
+        return bool(base.query(list(case.goal)).answers)
 
-    def _tax_amounts(self, case: ImportedCase) -> str:
+    def _tax_amounts(self, case: ImportedCase, base: KnowledgeBase | LexlogError | None) -> str:
         goal = case.goal[0]
         assert isinstance(goal, Literal)
         person, year = goal.atom.arguments[0], goal.atom.arguments[1]
         asked = Atom("tax", (person, year, Variable("Amount")))
-        answers = self.case_knowledge_base(case).query([Literal(asked)]).answers
+        base = base if isinstance(base, KnowledgeBase) else self.case_knowledge_base(case)
+        answers = base.query([Literal(asked)]).answers
         amounts = [str(answer["Amount"]) for answer in answers]
         return ", ".join(amounts) if amounts else "no tax figure"
+
+
+def _ground_facts(case: ImportedCase) -> list[GroundAtom]:
+    return [GroundAtom(f.predicate, tuple(a.value for a in f.arguments)) for f in case.facts]  # type: ignore[union-attr]
 
 
 def _amount(case: ImportedCase) -> str:
@@ -132,9 +171,7 @@ class Summary:
 
 
 def run_cases(paths: Iterable[str], engine: str | None = None) -> Iterator[Outcome]:
-    runner = SaraRunner(engine)
-    for path in paths:
-        yield runner.decide_file(path)
+    yield from SaraRunner(engine).decide_files(list(paths))
 
 
 def summarize(paths: Iterable[str], engine: str | None = None, report=None) -> Summary:
