@@ -27,6 +27,7 @@ negated auxiliary atom over the bound variables, defined by a projection rule.
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 
 import datetime
 import re
@@ -88,6 +89,20 @@ def decode_string(text: str) -> str:
 
 
 def to_symbol(value: Value) -> clingo.Symbol:
+    """The clingo symbol of a value; the same values recur across facts and cases, so each is built once."""
+    try:
+        return _symbol_of(type(value), value)
+    except TypeError:  # unhashable: not a value, and _make_symbol says so
+        return _make_symbol(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _symbol_of(kind: type, value: Value) -> clingo.Symbol:
+    # Keyed by the type too: 2 and Fraction(2) are equal, but only canonical values reach here.
+    return _make_symbol(value)
+
+
+def _make_symbol(value: Value) -> clingo.Symbol:
     if isinstance(value, str):
         return clingo.String(encode_string(value))
     if arithmetic.is_integer(value):
@@ -321,9 +336,15 @@ class ClingoEngine:
     def evaluate(self, program: EvaluationProgram) -> Model:
         translator, rules = self._translate(program)
         control = clingo.Control(self.arguments)
+        derived_keys = {rule.head.key for rule in program.rules}
         with ast.ProgramBuilder(control) as builder:
             for clingo_rule in rules:
                 builder.add(clingo_rule)
+            # The facts come back as they went in: the model shows only what the rules derive.
+            for key in derived_keys:
+                builder.add(ast.ShowSignature(_LOCATION, translator.name(key), key[1], True))
+            if not derived_keys:
+                builder.add(ast.ShowTerm(_LOCATION, ast.SymbolicTerm(_LOCATION, _TRUE), []))
         with control.backend() as backend:
             for key, rows in program.facts.items():
                 name = translator.name(key)
@@ -339,16 +360,16 @@ class ClingoEngine:
             if "the evaluation stopped after" in str(error):
                 raise EvaluationBudgetExceeded(str(error).split("\n")[0]) from None
             raise
-        relations: dict[PredicateKey, set[Row]] = {}
+        relations: dict[PredicateKey, set[Row]] = {key: set(rows) for key, rows in program.facts.items()}
         found: list[Optional[Model]] = []
 
         def on_model(model: clingo.Model) -> None:
             values: dict[clingo.Symbol, Value] = {}  # argument symbols repeat a lot: convert each once
             reverse = translator.reverse
-            for symbol in model.symbols(atoms=True):
-                predicate = reverse.get(symbol.name)
-                if predicate is None:  # an auxiliary predicate
+            for symbol in model.symbols(shown=True):
+                if symbol.type is not clingo.SymbolType.Function:  # the placeholder shown when nothing is derived
                     continue
+                predicate = reverse[symbol.name]
                 row = []
                 for argument in symbol.arguments:
                     value = values.get(argument)
