@@ -136,8 +136,13 @@ def _comment_block(title: str, text: str) -> list[str]:
 
 
 def import_case_file(path: str, vocabulary: Vocabulary) -> ImportedCase:
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+    except UnicodeDecodeError as error:
+        raise SaraImportError(f"the file is not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise SaraImportError(f"cannot read the file: {error.strerror or error}") from None
     name = re.sub(r"\.pl$", "", path.rsplit("/", 1)[-1])
     return import_case(source, name, vocabulary)
 

@@ -40,9 +40,11 @@ class Outcome:
 
 
 def section_of(name: str) -> str:
-    """`s151_d_3_B_pos` -> `§ 151`; `tax_case_20` -> `tax`."""
-    match = re.match(r"s(\d+)", name)
-    return f"§ {match.group(1)}" if match else "tax"
+    """`s151_d_3_B_pos` -> `§ 151`; `tax_case_20` -> `tax`; another name -> `other`."""
+    match = re.match(r"s(\d+)_", name)
+    if match:
+        return f"§ {match.group(1)}"
+    return "tax" if name.startswith("tax_case") else "other"
 
 
 def case_files(directory: str) -> list[str]:
@@ -79,7 +81,8 @@ class SaraRunner:
         try:
             return import_case_file(path, self.vocabulary)
         except SaraImportError as error:
-            return Outcome(name, False, "a case lexlog can import", f"import error: {error}", section_of(name), name.startswith("tax"))
+            where = f"{path}:{error.line}" if error.line else path
+            return Outcome(name, False, "a case lexlog can import", f"{where}: {error.message}", section_of(name), name.startswith("tax_case"))
 
     def _bases(self, cases: Sequence[ImportedCase]) -> list[KnowledgeBase | LexlogError]:
         try:
@@ -158,7 +161,7 @@ class Summary:
         return sum(o.passed for o in chosen), len(chosen)
 
     def sections(self) -> list[str]:
-        return sorted({o.section for o in self.outcomes}, key=lambda s: (s == "tax", int(s[2:]) if s != "tax" else 0))
+        return sorted({o.section for o in self.outcomes}, key=lambda s: (not s.startswith("§"), int(s[2:]) if s.startswith("§") else 0, s))
 
     def last_line(self) -> str:
         passed, total = self.count()
