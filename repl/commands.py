@@ -52,6 +52,35 @@ class Output:
     ok: bool = True
 
 
+def example_query(kb: KnowledgeBase) -> str:
+    """A query worth suggesting on this knowledge base: its last declared output (the bundled law's is
+    `appealable(Order)`), else any predicate a rule concludes, with the declared argument names as variables."""
+    outputs = [d for d in kb.declarations if d.kind == "output"]
+    if outputs:
+        chosen = outputs[-1]
+        return f"?- {chosen.predicate}({', '.join(_variable_name(p) for p in chosen.parameters)})."
+    if kb.rules:
+        head = kb.rules[-1].head
+        names = [f"X{number}" for number in range(1, len(head.arguments) + 1)]
+        return f"?- {head.predicate}({', '.join(names)})." if names else f"?- {head.predicate}."
+    return "?- p(X)."
+
+
+def example_fact(kb: KnowledgeBase) -> str:
+    """A fact a user might type: the first declared input, its argument names as constants."""
+    inputs = [d for d in kb.declarations if d.kind == "input"]
+    if not inputs:
+        return "p(a)."
+    chosen = inputs[0]
+    names = [_variable_name(p).lower() for p in chosen.parameters]
+    return f"{chosen.predicate}({', '.join(names)})." if names else f"{chosen.predicate}."
+
+
+def _variable_name(parameter: str) -> str:
+    name = parameter.split(":")[0].strip()
+    return name if name[:1].isupper() else name.capitalize()
+
+
 @dataclass
 class Session:
     """What the prompt holds: the knowledge base (files + assertions), assumptions, the last answers, settings."""
@@ -218,7 +247,7 @@ def _facts_of(text: str) -> list[str]:
 
 def _answer_atom(session: Session, number_text: str) -> tuple[KnowledgeBase, str]:
     if session.last_query is None:
-        raise CommandError("no answers to refer to: ask a query first (e.g. ?- appealable(O).), then :why 1")
+        raise CommandError(f"no answers to refer to: ask a query first (e.g. {example_query(session.kb)}), then :why 1")
     kb, result = session.last_query
     number = int(number_text)
     if not 1 <= number <= len(result.answers):
@@ -713,8 +742,8 @@ def help_(session: Session, argument: str) -> str:
         return "\n".join(part for part in (entry.usage, "  " + entry.summary, entry.details) if part)
     width = max(len(c.usage) for c in COMMANDS.values())
     lines = [
-        "Ask:     ?- appealable(O).   or   appealable(O)?      (numbered answers; a ground query says yes/no)",
-        "Assert:  discovery_order(o1, smith).                  (a fact for this session)",
+        f"Ask:     {example_query(session.kb)}   or end a query with ?   (numbered answers; a ground query says yes/no)",
+        f"Assert:  {example_fact(session.kb)}   (a fact for this session)",
         "",
     ]
     lines += [f"  {c.usage.ljust(width)}  {c.summary}" for c in sorted(COMMANDS.values(), key=lambda c: c.name)]

@@ -13,7 +13,7 @@ import sys
 from typing import IO, Iterable, Optional
 
 from lexlog.kb import KnowledgeBase, LexlogError
-from lexlog.repl.commands import CommandError, Output, Quit, Session, execute
+from lexlog.repl.commands import CommandError, Output, Quit, Session, example_query, execute
 from lexlog.repl.session_io import Unit, is_complete, read_units, split_command_text
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD_ERROR = 0, 1, 2
@@ -207,7 +207,7 @@ class Shell:
         kb = self.session.kb
         return (
             f"lexlog — {len(kb.files)} file{'s' if len(kb.files) != 1 else ''}, {self.session.fact_count()} facts, "
-            f"{len(kb.rules)} rules. Ask ?- appealable(O). — :help lists the commands, Ctrl-D leaves."
+            f"{len(kb.rules)} rules. Ask {example_query(kb)} — :help lists the commands, Ctrl-D leaves."
         )
 
     def loop(self) -> int:
