@@ -53,17 +53,50 @@ class Output:
 
 
 def example_query(kb: KnowledgeBase) -> str:
-    """A query worth suggesting on this knowledge base: its last declared output (the bundled law's is
-    `appealable(Order)`), else any predicate a rule concludes, with the declared argument names as variables."""
+    """A query worth suggesting on this knowledge base: the declared output that rests on the longest chain of
+    rules (the bundled law's `appealable(Order)`, the tax library's `tax(Person, Year, Amount)`), else the head of
+    a rule, with the declared argument names as variables."""
     outputs = [d for d in kb.declarations if d.kind == "output"]
     if outputs:
-        chosen = outputs[-1]
+        depths = _rule_depths(kb)
+        chosen = max(outputs, key=lambda d: depths.get(d.predicate, 0))
         return f"?- {chosen.predicate}({', '.join(_variable_name(p) for p in chosen.parameters)})."
     if kb.rules:
         head = kb.rules[-1].head
         names = [f"X{number}" for number in range(1, len(head.arguments) + 1)]
         return f"?- {head.predicate}({', '.join(names)})." if names else f"?- {head.predicate}."
     return "?- p(X)."
+
+
+def _rule_depths(kb: KnowledgeBase) -> dict[str, int]:
+    """For each predicate, the length of the longest chain of rules beneath it (a cycle counts once)."""
+    bodies: dict[str, set[str]] = {}
+    for rule in kb.rules:
+        bodies.setdefault(rule.head.predicate, set()).update(_body_predicates(rule.body))
+    depths: dict[str, int] = {}
+
+    def depth(name: str, open_: frozenset[str]) -> int:
+        if name in depths:
+            return depths[name]
+        if name not in bodies or name in open_:
+            return 0
+        found = 1 + max((depth(other, open_ | {name}) for other in bodies[name]), default=0)
+        depths[name] = found
+        return found
+
+    for name in bodies:
+        depth(name, frozenset())
+    return depths
+
+
+def _body_predicates(body) -> set[str]:
+    names: set[str] = set()
+    for item in body:
+        atom = getattr(item, "atom", None)
+        if atom is not None:
+            names.add(atom.predicate)
+        names |= _body_predicates(getattr(item, "body", ()))
+    return names
 
 
 def example_fact(kb: KnowledgeBase) -> str:
