@@ -16,6 +16,7 @@ from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResu
 from lexlog.kb.loader import library_names, library_path
 from lexlog.kb.postures import Posture, PostureSpace, case_file, posture_strategy
 from lexlog.kb.render import RENDERERS, note_text, render
+from lexlog.kb.sara import SaraImportError, import_sara_case
 from lexlog.kb.testing import FileTestResult, TestReport, run_knowledge_base, run_tests
 
 
@@ -67,6 +68,8 @@ __all__ = [
     "ROUNDING_MODES",
     "ENGINES",
     "RENDERERS",
+    "SaraImportError",
+    "import_sara_case",
     "CheckOptions",
     "CheckReport",
     "Diagnostic",

@@ -21,11 +21,13 @@ from lexlog.kb import (
     BatchRunner,
     KnowledgeBase,
     LexlogError,
+    SaraImportError,
     bundled_case_files,
     bundled_library_files,
     check_files,
     format_source,
     fuzz_knowledge_base,
+    import_sara_case,
     library_names,
     library_path,
     render,
@@ -374,6 +376,35 @@ def run_batch_command(arguments: argparse.Namespace) -> int:
     return EXIT_INPUT_ERROR if errors else EXIT_OK
 
 
+def run_import_sara(arguments: argparse.Namespace) -> int:
+    """Each SARA case file as a lexlog case over <us_tax>: to standard output (one file), or DIR/NAME.dl with --out.
+    A file that cannot be imported is reported as FILE:LINE: message, and the others go on."""
+    if len(arguments.cases) > 1 and not arguments.out:
+        print("lexlog import-sara: several case files need --out DIR", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    failed = 0
+    for path in arguments.cases:
+        try:
+            case = import_sara_case(path)
+        except SaraImportError as error:
+            failed += 1
+            print(f"{path}:{error.line}: {error.message}" if error.line else f"{path}: {error.message}", file=sys.stderr)
+            continue
+        for warning in case.warnings:
+            print(f"{path}: note: {warning}", file=sys.stderr)
+        if not arguments.out:
+            sys.stdout.write(case.lexlog_source())
+            continue
+        target = os.path.join(arguments.out, f"{case.name}.dl")
+        try:
+            os.makedirs(arguments.out, exist_ok=True)
+            write_atomically(target, case.lexlog_source())
+        except OSError as error:
+            failed += 1
+            print(f"{target}: cannot write: {error.strerror or error}", file=sys.stderr)
+    return EXIT_INPUT_ERROR if failed else EXIT_OK
+
+
 def run_repl(arguments: argparse.Namespace) -> int:
     from lexlog.repl.shell import run
 
@@ -450,6 +481,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--cases", required=True, metavar="CASES.jsonl", help="one case a line; - for standard input")
     batch.add_argument("--explain", action="store_true", help="add each conclusion's explanation (lexlog.explanation/1)")
     batch.set_defaults(run=run_batch_command, extra_positionals="files")
+
+    sara = commands.add_parser(
+        "import-sara", help="translate SARA tax case files (Prolog) into lexlog case files over <us_tax>"
+    )
+    sara.add_argument("cases", nargs="+", metavar="CASE.pl")
+    sara.add_argument("--out", metavar="DIR", help="write DIR/NAME.dl for each case (needed for several cases)")
+    sara.set_defaults(run=run_import_sara)
     return parser
 
 

@@ -182,3 +182,22 @@ def test_the_runner_prints_one_line_per_case_and_the_summary_last(tmp_path):
     assert lines[0] == "PASS s151_x_neg" and lines[1] == "PASS s151_x_pos"
     assert re.fullmatch(r"sara: 2/2 pass \(binary 2/2, numeric 0/0\) in \d+\.\d s", lines[-1])
     assert result.returncode == 0
+
+
+def test_lexlog_import_sara_writes_cases_that_lexlog_test_passes(tmp_path):
+    bad = tmp_path / "broken.pl"
+    bad.write_text(_case("income_(e) :- nonsense(.", "income_(e)"))
+    good = os.path.join(CASES, "s151_a_pos.pl")
+    out = tmp_path / "out"
+    imported = subprocess.run(
+        [sys.executable, "-m", "lexlog.repl.cli", "import-sara", good, str(bad), "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert imported.returncode == 2
+    assert f"{bad}:9: unexpected '.'" in imported.stderr
+    written = (out / "s151_a_pos.dl").read_text()
+    assert "include <us_tax>." in written and "stated_s151_c(alice, unnamed_1, 2000, 2015)." in written
+    tested = subprocess.run(
+        [sys.executable, "-m", "lexlog.repl.cli", "test", str(out / "s151_a_pos.dl")], capture_output=True, text=True, check=False
+    )
+    assert tested.returncode == 0 and "1 passed, 0 failed" in tested.stdout
