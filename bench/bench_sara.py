@@ -15,7 +15,7 @@ import sys
 
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.sara.importer import SaraImportError, import_case_file
-from lexlog.kb.sara.runner import SaraRunner, case_files, summarize
+from lexlog.kb.sara.runner import CASES_TOGETHER, SaraRunner, case_files, summarize
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=["clingo", "pydatalog"], default=None)
     parser.add_argument("--only", default="", help="decide only the cases whose file name starts with this")
     parser.add_argument("--write", metavar="DIR", help="also write each imported case to DIR as a lexlog file")
+    parser.add_argument(
+        "--together", type=int, default=CASES_TOGETHER, metavar="N",
+        help=f"cases evaluated in one pass (default {CASES_TOGETHER}; 1 decides each case on its own)",
+    )
     arguments = parser.parse_args(argv)
+    if arguments.together < 1:
+        parser.error("--together takes a whole number from 1")
     if not os.path.isdir(arguments.cases):
         parser.error(f"{arguments.cases} is not a directory")
     paths = [p for p in case_files(arguments.cases) if os.path.basename(p).startswith(arguments.only)]
@@ -33,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.write:
         write_cases(paths, arguments.write)
     try:
-        summary = summarize(paths, arguments.engine, report=lambda outcome: print(outcome.line(), flush=True))
+        summary = summarize(paths, arguments.engine, lambda outcome: print(outcome.line(), flush=True), arguments.together)
     except LexlogError as error:
         print(f"the library <us_tax> does not load:\n{error}", file=sys.stderr)
         return 2

@@ -173,14 +173,15 @@ class Summary:
         )
 
 
-def run_cases(paths: Iterable[str], engine: str | None = None) -> Iterator[Outcome]:
-    yield from SaraRunner(engine).decide_files(list(paths))
+def run_cases(paths: Iterable[str], engine: str | None = None, together: int = CASES_TOGETHER) -> Iterator[Outcome]:
+    yield from SaraRunner(engine).decide_files(list(paths), together)
 
 
-def summarize(paths: Iterable[str], engine: str | None = None, report=None) -> Summary:
+def summarize(paths: Iterable[str], engine: str | None = None, report=None, together: int = CASES_TOGETHER) -> Summary:
+    """Every case decided, in order, timed from loading the library to the last answer."""
     start = time.perf_counter()
     outcomes = []
-    for outcome in run_cases(paths, engine):
+    for outcome in run_cases(paths, engine, together):
         outcomes.append(outcome)
         if report is not None:
             report(outcome)
