@@ -153,7 +153,7 @@ def import_case(source: str, name: str, vocabulary: Vocabulary) -> ImportedCase:
     except PrologSyntaxError as error:
         raise SaraImportError(error.message, error.position.line) from None
     warnings = [f"{repair} (SARA's file)" for repair in case.repaired]
-    facts, unnamed = _facts(case, vocabulary, warnings)
+    facts = _facts(case, vocabulary, warnings)
     goal, expect_holds = _split_negation(case.goal)
     translator = _GoalTranslator(vocabulary, case.goal_position)
     impossible: str | None = None
@@ -176,12 +176,12 @@ def import_case(source: str, name: str, vocabulary: Vocabulary) -> ImportedCase:
 
 
 def _unique(atoms: Iterable[Atom]) -> list[Atom]:
-    seen: set[str] = set()
+    seen: set[tuple] = set()
     result = []
     for atom in atoms:
-        text = print_atom(atom)
-        if text not in seen:
-            seen.add(text)
+        key = (atom.predicate, tuple((type(a.value), a.value) for a in atom.arguments if isinstance(a, Constant)))
+        if key not in seen:
+            seen.add(key)
             result.append(atom)
     return result
 
@@ -195,7 +195,7 @@ def _split_negation(goal: prolog.Term) -> tuple[prolog.Term, bool]:
 # --- facts ----------------------------------------------------------------------------------------------------
 
 
-def _facts(case: CaseFile, vocabulary: Vocabulary, warnings: list[str]) -> tuple[list[Atom], int]:
+def _facts(case: CaseFile, vocabulary: Vocabulary, warnings: list[str]) -> list[Atom]:
     try:
         interpreter = Interpreter(list(case.clauses))
         rows: dict[tuple[str, int], list[tuple]] = {}
@@ -213,7 +213,7 @@ def _facts(case: CaseFile, vocabulary: Vocabulary, warnings: list[str]) -> tuple
             if _looks_like_statute(name) or name.endswith("_") or not _used_in_bodies(case, key):
                 warnings.append(f"{name}/{arity} is not a predicate of <us_tax> with {arity} arguments; its facts are left out")
             continue
-        target, positions, stated = _target(key, vocabulary)
+        target, positions = _target(key, vocabulary)
         for row in found:
             values = [_value(row[p]) for p in positions]
             if name in ROLES and isinstance(row[0], Unnamed):
@@ -225,7 +225,7 @@ def _facts(case: CaseFile, vocabulary: Vocabulary, warnings: list[str]) -> tuple
                 warnings.append(f"{name}{_show_row(row)} does not fit the types of {target}; left out")
                 continue
             atoms.append(_atom(target, values))
-    return atoms, number
+    return atoms
 
 
 EVENT_PARAMETERS = frozenset({"Event", "Service", "Payment", "Plan"})
@@ -238,8 +238,8 @@ def _events(rows: Mapping[tuple[str, int], list[tuple]], vocabulary: Vocabulary)
     event_types = vocabulary.event_types()
     found: set[object] = set()
     for key, instances in rows.items():
-        name, arity = key
-        target, positions, _stated = _target(key, vocabulary)
+        name = key[0]
+        target, positions = _target(key, vocabulary)
         declaration = vocabulary.declared(target, len(positions))
         for row in instances:
             if name in event_types or name in ROLES:
@@ -253,18 +253,19 @@ def _events(rows: Mapping[tuple[str, int], list[tuple]], vocabulary: Vocabulary)
 
 
 def _is_vocabulary(key: tuple[str, int], vocabulary: Vocabulary) -> bool:
-    name, arity = key
-    target, positions, stated = _target(key, vocabulary)
+    target, positions = _target(key, vocabulary)
     return vocabulary.declared(target, len(positions)) is not None
 
 
-def _target(key: tuple[str, int], vocabulary: Vocabulary) -> tuple[str, tuple[int, ...], bool]:
+def _target(key: tuple[str, int], vocabulary: Vocabulary) -> tuple[str, tuple[int, ...]]:
+    """The library predicate a case's facts of `key` go to, and the SARA positions it keeps: the `stated_` input
+    where the library has one (a statute predicate the case states), else the predicate itself."""
     name, arity = key
     mapped, positions = ARGUMENT_MAP.get(key, (name, tuple(range(arity))))
     stated = f"stated_{mapped}"
     if vocabulary.declared(stated, len(positions)) is not None:
-        return stated, positions, True
-    return mapped, positions, False
+        return stated, positions
+    return mapped, positions
 
 
 def _looks_like_statute(name: str) -> bool:
