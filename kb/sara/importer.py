@@ -344,7 +344,10 @@ class _GoalTranslator:
             raise self.fail("the question is not a goal")
         name, arguments = goal.name, goal.arguments
         if name == "\\+" and len(arguments) == 1:
-            inner = self.literal(arguments[0])
+            try:
+                inner = self.literal(arguments[0])
+            except _Impossible:
+                return []  # the negation of what cannot hold always holds
             if len(inner) != 1 or not isinstance(inner[0], Literal):
                 raise self.fail("a negation inside the question must be of one atom")
             return [Literal(inner[0].atom, negated=not inner[0].negated)]

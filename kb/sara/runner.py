@@ -55,7 +55,7 @@ def case_files(directory: str) -> list[str]:
 
 
 class SaraRunner:
-    """The tax library, loaded and checked once; cases are decided on it one by one."""
+    """The tax library, loaded and checked once; cases are decided on it, many per evaluation."""
 
     def __init__(self, engine: str | None = None) -> None:
         options = {"engine": engine} if engine else {}
