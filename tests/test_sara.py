@@ -201,3 +201,10 @@ def test_lexlog_import_sara_writes_cases_that_lexlog_test_passes(tmp_path):
         [sys.executable, "-m", "lexlog.repl.cli", "test", str(out / "s151_a_pos.dl")], capture_output=True, text=True, check=False
     )
     assert tested.returncode == 0 and "1 passed, 0 failed" in tested.stdout
+
+
+def test_a_negated_literal_that_cannot_hold_drops_out_of_a_conjunction(runner):
+    case = import_case(_case("income_(e).\nagent_(e,alice).", "income_(e), \\+ s151_a(alice,bob,2015)"), "t", runner.vocabulary)
+    assert case.impossible is None
+    assert [item.atom.predicate for item in case.goal] == ["income_"]
+    assert runner.decide(case).passed
