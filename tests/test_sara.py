@@ -208,3 +208,12 @@ def test_a_negated_literal_that_cannot_hold_drops_out_of_a_conjunction(runner):
     assert case.impossible is None
     assert [item.atom.predicate for item in case.goal] == ["income_"]
     assert runner.decide(case).passed
+
+
+def test_an_unreadable_or_non_utf8_file_is_a_located_failure(tmp_path):
+    (tmp_path / "a_latin1.pl").write_bytes(b"% Text\n% caf\xe9\n")
+    (tmp_path / "b_folder.pl").mkdir()
+    outcomes = list(summarize(case_files(str(tmp_path)), "clingo").outcomes)
+    assert [o.passed for o in outcomes] == [False, False]
+    assert outcomes[0].actual.endswith("a_latin1.pl: the file is not UTF-8 text (byte 12)")
+    assert outcomes[1].actual.endswith("b_folder.pl: cannot read the file: Is a directory")
