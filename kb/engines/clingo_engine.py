@@ -26,13 +26,12 @@ negated auxiliary atom over the bound variables, defined by a projection rule.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from functools import lru_cache
-
 import datetime
 import re
 import time
+from collections import OrderedDict
 from fractions import Fraction
+from functools import lru_cache
 from typing import Optional, Sequence
 
 import clingo
