@@ -89,11 +89,8 @@ class Loader:
             return
         try:
             text = read_source(path)
-        except (OSError, UnicodeDecodeError, _Refused) as error:
-            if isinstance(error, _Refused):
-                reason = str(error)
-            else:
-                reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else _os_reason(error)
+        except (OSError, UnicodeDecodeError, SourceRefused) as error:
+            reason = unreadable_reason(error)
             hint = _nearby_hint(path) if isinstance(error, FileNotFoundError) else None
             self._report("missing_include", included_from, f"cannot read '{name}': {reason}", hint)
             return
@@ -135,8 +132,17 @@ class Loader:
         self.result.diagnostics.append(Diagnostic(code, "error", span, message, hint))
 
 
-class _Refused(Exception):
+class SourceRefused(Exception):
     """A file the loader will not read; the message says why."""
+
+
+def unreadable_reason(error: OSError | UnicodeDecodeError | SourceRefused) -> str:
+    """Why `read_source` could not give a file's text, in the words every caller reports."""
+    if isinstance(error, SourceRefused):
+        return str(error)
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return _os_reason(error)
 
 
 def read_source(path: str) -> str:
@@ -148,10 +154,10 @@ def read_source(path: str) -> str:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(21, "Is a directory", path)
         if not stat.S_ISREG(mode):
-            raise _Refused("it is not a regular file (a device, a pipe or a socket)")
+            raise SourceRefused("it is not a regular file (a device, a pipe or a socket)")
         data = stream.read(MAX_SOURCE_BYTES + 1)
     if len(data) > MAX_SOURCE_BYTES:
-        raise _Refused(f"it is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
+        raise SourceRefused(f"it is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
     return data.decode("utf-8")
 
 

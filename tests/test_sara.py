@@ -215,5 +215,5 @@ def test_an_unreadable_or_non_utf8_file_is_a_located_failure(tmp_path):
     (tmp_path / "b_folder.pl").mkdir()
     outcomes = list(summarize(case_files(str(tmp_path)), "clingo").outcomes)
     assert [o.passed for o in outcomes] == [False, False]
-    assert outcomes[0].actual.endswith("a_latin1.pl: the file is not UTF-8 text (byte 12)")
-    assert outcomes[1].actual.endswith("b_folder.pl: cannot read the file: Is a directory")
+    assert outcomes[0].actual.endswith("a_latin1.pl: cannot read the file: it is not UTF-8 text")
+    assert outcomes[1].actual.endswith("b_folder.pl: cannot read the file: it is a directory")

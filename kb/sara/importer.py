@@ -17,13 +17,18 @@ place for is left out with a warning, as SARA's own encoding ignores it.
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from lexlog.grammar.printer import print_atom, print_body_item
 from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Constant, Declaration, Literal, Term, Variable
+from lexlog.grammar.values import date_from_text
 from lexlog.kb.checks import fits_type
+from lexlog.kb.formatting import write_atomically
+from lexlog.kb.loader import SourceRefused, read_source, unreadable_reason
 from lexlog.kb.sara import prolog
 from lexlog.kb.sara.prolog import CaseFile, Position, PrologSyntaxError, read_case_file
 from lexlog.kb.sara.resolution import Interpreter, ResolutionError, Unnamed, ground_instances
@@ -46,9 +51,6 @@ ROLES = frozenset(
     "agent_ patient_ start_ end_ amount_ purpose_ means_ location_ type_ reason_ beneficiary_ destination_".split()
 )
 """The role predicates: the event first, then the value."""
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
 
 class SaraImportError(Exception):
     """A construct the importer cannot translate, with the line it is on."""
@@ -123,28 +125,29 @@ class ImportedCase:
 
 
 def _comment_block(title: str, text: str) -> list[str]:
-    words, lines, current = text.split(), [], ""
-    for word in words:
-        if current and len(current) + len(word) > 100:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    if current:
-        lines.append(current)
-    return [f"% {title}:"] + [f"%   {line}" for line in lines]
+    return [f"% {title}:"] + [f"%   {line}" for line in textwrap.wrap(text, 100)]
+
+
+def write_lexlog_case(case: ImportedCase, directory: str) -> str:
+    """Write the case as DIRECTORY/NAME.dl (the folder made if need be, the file replaced atomically); its path."""
+    os.makedirs(directory, exist_ok=True)
+    target = os.path.join(directory, f"{case.name}.dl")
+    write_atomically(target, case.lexlog_source())
+    return target
+
+
+def case_name(path: str) -> str:
+    """`cases/s151_a_pos.pl` -> `s151_a_pos`."""
+    return re.sub(r"\.pl$", "", os.path.basename(path))
 
 
 def import_case_file(path: str, vocabulary: Vocabulary) -> ImportedCase:
+    """A case file, read as lexlog reads its own files (a regular file of bounded size, UTF-8)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            source = handle.read()
-    except UnicodeDecodeError as error:
-        raise SaraImportError(f"the file is not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise SaraImportError(f"cannot read the file: {error.strerror or error}") from None
-    name = re.sub(r"\.pl$", "", path.rsplit("/", 1)[-1])
-    return import_case(source, name, vocabulary)
+        source = read_source(path)
+    except (OSError, UnicodeDecodeError, SourceRefused) as error:
+        raise SaraImportError(f"cannot read the file: {unreadable_reason(error)}") from None
+    return import_case(source, case_name(path), vocabulary)
 
 
 def import_case(source: str, name: str, vocabulary: Vocabulary) -> ImportedCase:
@@ -198,10 +201,7 @@ def _split_negation(goal: prolog.Term) -> tuple[prolog.Term, bool]:
 def _facts(case: CaseFile, vocabulary: Vocabulary, warnings: list[str]) -> list[Atom]:
     try:
         interpreter = Interpreter(list(case.clauses))
-        rows: dict[tuple[str, int], list[tuple]] = {}
-        number = 1
-        for key in interpreter.heads():
-            rows[key], number = ground_instances(interpreter, key, number)
+        rows = {key: ground_instances(interpreter, key) for key in interpreter.heads()}
     except ResolutionError as error:
         raise SaraImportError(error.message, error.position.line if error.position else None) from None
     events = _events(rows, vocabulary)
@@ -296,12 +296,11 @@ def _value(term) -> object:
 
 
 def _date_or_text(text: str) -> object:
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            return text
-    return text
+    """SARA writes dates as strings: a string that is a date in the form YYYY-MM-DD is that date."""
+    try:
+        return date_from_text(text)
+    except ValueError:
+        return text
 
 
 def _atom(name: str, values: Sequence[object]) -> Atom:

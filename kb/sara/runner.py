@@ -15,7 +15,7 @@ from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import GroundAtom
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.loader import library_path
-from lexlog.kb.sara.importer import ImportedCase, SaraImportError, Vocabulary, import_case_file
+from lexlog.kb.sara.importer import ImportedCase, SaraImportError, Vocabulary, case_name, import_case_file
 
 
 CASES_TOGETHER = 64
@@ -77,7 +77,7 @@ class SaraRunner:
                 yield case if isinstance(case, Outcome) else self.decide(case, bases.get(case.name))
 
     def _import(self, path: str) -> ImportedCase | Outcome:
-        name = re.sub(r"\.pl$", "", os.path.basename(path))
+        name = case_name(path)
         try:
             return import_case_file(path, self.vocabulary)
         except SaraImportError as error:
@@ -93,7 +93,7 @@ class SaraRunner:
 
     def _alone(self, case: ImportedCase) -> KnowledgeBase | LexlogError:
         try:
-            base = self.library.suppose_ground(_ground_facts(case))
+            base = self.case_knowledge_base(case)
             base.model  # noqa: B018 - evaluate now, so that a refusal is this case's
             return base
         except LexlogError as error:
