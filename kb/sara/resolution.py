@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
+from lexlog.grammar.values import date_from_text
 from lexlog.kb.sara.prolog import Atom, Clause, Compound, Integer, Position, PrologList, String, Term, Variable
 
 Substitution = Mapping[str, Term]
@@ -57,23 +58,21 @@ def unify(left: Term, right: Term, substitution: dict[str, Term]) -> dict[str, T
         return {**substitution, left.name: right}
     if isinstance(right, Variable):
         return {**substitution, right.name: left}
-    if isinstance(left, Compound) and isinstance(right, Compound):
-        if left.name != right.name or len(left.arguments) != len(right.arguments):
-            return None
-        for a, b in zip(left.arguments, right.arguments):
-            substitution = unify(a, b, substitution)
-            if substitution is None:
-                return None
-        return substitution
+    if isinstance(left, Compound) and isinstance(right, Compound) and left.name == right.name:
+        return _unify_all(left.arguments, right.arguments, substitution)
     if isinstance(left, PrologList) and isinstance(right, PrologList):
-        if len(left.items) != len(right.items):
-            return None
-        for a, b in zip(left.items, right.items):
-            substitution = unify(a, b, substitution)
-            if substitution is None:
-                return None
-        return substitution
+        return _unify_all(left.items, right.items, substitution)
     return substitution if left == right else None
+
+
+def _unify_all(lefts: tuple[Term, ...], rights: tuple[Term, ...], substitution: dict[str, Term]) -> dict[str, Term] | None:
+    if len(lefts) != len(rights):
+        return None
+    for left, right in zip(lefts, rights):
+        substitution = unify(left, right, substitution)
+        if substitution is None:
+            return None
+    return substitution
 
 
 def _text(term: Term) -> str | None:
@@ -89,7 +88,7 @@ def _text(term: Term) -> str | None:
 def _date(term: Term) -> datetime.date | None:
     text = _text(term)
     try:
-        return datetime.date.fromisoformat(text) if text else None
+        return date_from_text(text) if text else None
     except ValueError:
         return None
 
@@ -108,6 +107,7 @@ class Interpreter:
             self.clauses.setdefault(key, []).append(clause)
         self.renaming = 0
         self.steps = 0
+        self.unnamed = 0  # values left open so far, numbered across every head of the case
 
     def heads(self) -> list[tuple[str, int]]:
         return list(self.clauses)
@@ -340,19 +340,18 @@ def _show(term: Term) -> str:
 GroundArgument = Atom | String | Integer | Unnamed | PrologList
 
 
-def ground_instances(interpreter: Interpreter, key: tuple[str, int], first_unnamed: int) -> tuple[list[tuple[GroundArgument, ...]], int]:
-    """Every answer to `name(X1, ..., Xn)` with its arguments resolved; an argument left open is a fresh `Unnamed`.
-    Returns the instances, without repeats, and the next unnamed number."""
+def ground_instances(interpreter: Interpreter, key: tuple[str, int]) -> list[tuple[GroundArgument, ...]]:
+    """Every answer to `name(X1, ..., Xn)` with its arguments resolved, without repeats; an argument left open is a
+    fresh `Unnamed`, numbered after those the interpreter has given before."""
     name, arity = key
     variables = tuple(Variable(f"Head{position}") for position in range(arity))
     goal: Term = Compound(name, variables) if arity else Atom(name)
     instances: list[tuple[GroundArgument, ...]] = []
     seen: set[tuple] = set()
-    counter = [first_unnamed]
 
     def fresh() -> Unnamed:
-        counter[0] += 1
-        return Unnamed(counter[0] - 1)
+        interpreter.unnamed += 1
+        return Unnamed(interpreter.unnamed)
 
     for solution in interpreter.solutions(goal):
         open_names: dict[str, Unnamed] = {}
@@ -360,7 +359,7 @@ def ground_instances(interpreter: Interpreter, key: tuple[str, int], first_unnam
         if row not in seen:
             seen.add(row)
             instances.append(row)
-    return instances, counter[0]
+    return instances
 
 
 def _ground(term: Term, open_names: dict[str, Unnamed], fresh) -> GroundArgument:
