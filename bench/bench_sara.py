@@ -14,8 +14,8 @@ import os
 import sys
 
 from lexlog.kb.diagnostics import LexlogError
-from lexlog.kb.sara.importer import SaraImportError, import_case_file
-from lexlog.kb.sara.runner import CASES_TOGETHER, SaraRunner, case_files, summarize
+from lexlog.kb.sara import SaraImportError, import_sara_case, write_lexlog_case
+from lexlog.kb.sara.runner import CASES_TOGETHER, case_files, summarize
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,17 +52,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_cases(paths: list[str], directory: str) -> None:
     """Each case as DIR/NAME.dl; a case that cannot be imported is reported on stderr and skipped."""
-    os.makedirs(directory, exist_ok=True)
-    vocabulary = SaraRunner().vocabulary
     for path in paths:
-        name = os.path.basename(path)[:-3]
         try:
-            case = import_case_file(path, vocabulary)
+            case = import_sara_case(path)
         except SaraImportError as error:
             print(f"{path}:{error.line or 1}: cannot import: {error.message}", file=sys.stderr)
             continue
-        with open(os.path.join(directory, f"{name}.dl"), "w", encoding="utf-8") as handle:
-            handle.write(case.lexlog_source())
+        write_lexlog_case(case, directory)
 
 
 if __name__ == "__main__":

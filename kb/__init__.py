@@ -16,7 +16,7 @@ from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResu
 from lexlog.kb.loader import library_names, library_path
 from lexlog.kb.postures import Posture, PostureSpace, case_file, posture_strategy
 from lexlog.kb.render import RENDERERS, note_text, render
-from lexlog.kb.sara import SaraImportError, import_sara_case
+from lexlog.kb.sara import SaraImportError, import_sara_case, write_lexlog_case
 from lexlog.kb.testing import FileTestResult, TestReport, run_knowledge_base, run_tests
 
 
@@ -70,6 +70,7 @@ __all__ = [
     "RENDERERS",
     "SaraImportError",
     "import_sara_case",
+    "write_lexlog_case",
     "CheckOptions",
     "CheckReport",
     "Diagnostic",

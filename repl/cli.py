@@ -34,6 +34,7 @@ from lexlog.kb import (
     render_violation,
     run_tests,
     write_atomically,
+    write_lexlog_case,
 )
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_INPUT_ERROR = 0, 1, 2
@@ -395,13 +396,11 @@ def run_import_sara(arguments: argparse.Namespace) -> int:
         if not arguments.out:
             sys.stdout.write(case.lexlog_source())
             continue
-        target = os.path.join(arguments.out, f"{case.name}.dl")
         try:
-            os.makedirs(arguments.out, exist_ok=True)
-            write_atomically(target, case.lexlog_source())
+            write_lexlog_case(case, arguments.out)
         except OSError as error:
             failed += 1
-            print(f"{target}: cannot write: {error.strerror or error}", file=sys.stderr)
+            print(f"{arguments.out}: cannot write {case.name}.dl: {error.strerror or error}", file=sys.stderr)
     return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 

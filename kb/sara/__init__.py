@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lexlog.kb.sara.importer import ImportedCase, SaraImportError, Vocabulary, import_case, import_case_file
+from lexlog.kb.sara.importer import (
+    ImportedCase,
+    SaraImportError,
+    Vocabulary,
+    import_case,
+    import_case_file,
+    write_lexlog_case,
+)
 
 
 @lru_cache(maxsize=1)
@@ -26,4 +33,12 @@ def import_sara_case(path: str) -> ImportedCase:
     return import_case_file(path, us_tax_vocabulary())
 
 
-__all__ = ["ImportedCase", "SaraImportError", "Vocabulary", "import_case", "import_case_file", "import_sara_case"]
+__all__ = [
+    "ImportedCase",
+    "SaraImportError",
+    "Vocabulary",
+    "import_case",
+    "import_case_file",
+    "import_sara_case",
+    "write_lexlog_case",
+]
