@@ -53,13 +53,13 @@ class Output:
 
 
 def example_query(kb: KnowledgeBase) -> str:
-    """A query worth suggesting on this knowledge base: the declared output that rests on the longest chain of
-    rules (the bundled law's `appealable(Order)`, the tax library's `tax(Person, Year, Amount)`), else the head of
-    a rule, with the declared argument names as variables."""
+    """A query worth suggesting on this knowledge base: the declared output that rests on the most predicates (on
+    the tax library `tax(Person, Year, Amount)`, on the bundled law `leave_denied(Motion)`), else the head of the
+    last rule, with the declared argument names as variables."""
     outputs = [d for d in kb.declarations if d.kind == "output"]
     if outputs:
-        depths = _rule_depths(kb)
-        chosen = max(outputs, key=lambda d: depths.get(d.predicate, 0))
+        rests_on = _predicates_beneath(kb)
+        chosen = max(outputs, key=lambda d: len(rests_on(d.predicate)))
         return f"?- {chosen.predicate}({', '.join(_variable_name(p) for p in chosen.parameters)})."
     if kb.rules:
         head = kb.rules[-1].head
@@ -68,25 +68,23 @@ def example_query(kb: KnowledgeBase) -> str:
     return "?- p(X)."
 
 
-def _rule_depths(kb: KnowledgeBase) -> dict[str, int]:
-    """For each predicate, the length of the longest chain of rules beneath it (a cycle counts once)."""
+def _predicates_beneath(kb: KnowledgeBase):
+    """A function giving, for a predicate, every predicate its rules read, directly or through other rules."""
     bodies: dict[str, set[str]] = {}
     for rule in kb.rules:
         bodies.setdefault(rule.head.predicate, set()).update(_body_predicates(rule.body))
-    depths: dict[str, int] = {}
 
-    def depth(name: str, open_: frozenset[str]) -> int:
-        if name in depths:
-            return depths[name]
-        if name not in bodies or name in open_:
-            return 0
-        found = 1 + max((depth(other, open_ | {name}) for other in bodies[name]), default=0)
-        depths[name] = found
+    def beneath(name: str) -> set[str]:
+        found: set[str] = set()
+        waiting = [name]
+        while waiting:
+            for other in bodies.get(waiting.pop(), ()):
+                if other not in found:
+                    found.add(other)
+                    waiting.append(other)
         return found
 
-    for name in bodies:
-        depth(name, frozenset())
-    return depths
+    return beneath
 
 
 def _body_predicates(body) -> set[str]:
