@@ -19,6 +19,7 @@ from typing import Mapping
 
 from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Constant, Literal, Rule, Variable
 from lexlog.kb.engines.base import Engine, EvaluationProgram, Model, PredicateKey, Row
+from lexlog.kb.identity_cache import IdentityCache
 from lexlog.kb.matching import ModelIndex, aggregate_contributions, aggregate_result, aggregate_shared
 
 AUXILIARY_PREFIX = "#aggregate"
@@ -133,25 +134,25 @@ class _StageRewriter:
         return [((), reads), (zero, none)]
 
 
-_PLANS: dict[int, tuple[tuple[tuple[Rule, ...], ...], tuple[_Stage, ...]]] = {}
-_PLANS_KEPT = 16
+_PLANS: IdentityCache[tuple[_Stage, ...] | None] = IdentityCache(16)
 
 
-def _plan(strata: tuple[tuple[Rule, ...], ...]) -> tuple[_Stage, ...]:
+def _plan(strata: tuple[tuple[Rule, ...], ...]) -> tuple[_Stage, ...] | None:
     """The stages of a program, rewritten once per set of strata (a knowledge base and its copies share theirs), so
-    that each evaluation only computes the aggregates' rows and the backend sees the same rules every time."""
-    cached = _PLANS.get(id(strata))
-    if cached is not None and cached[0] is strata:
-        return cached[1]
+    that each evaluation only computes the aggregates' rows and the backend sees the same rules every time; None for
+    a program without aggregates."""
+    return _PLANS.get(strata, lambda: _stages_rewritten(strata))
+
+
+def _stages_rewritten(strata: tuple[tuple[Rule, ...], ...]) -> tuple[_Stage, ...] | None:
+    if not any(has_aggregates(rule) for stratum in strata for rule in stratum):
+        return None
     counter = itertools.count(1)
     planned = []
     for stage in stages(strata):
         rewriter = _StageRewriter(counter)
         rewritten = tuple(tuple(version for rule in stratum for version in rewriter.rules(rule)) for stratum in stage)
         planned.append(_Stage(rewritten, tuple(rewriter.auxiliaries), frozenset(_relations_used(rewritten))))
-    if len(_PLANS) >= _PLANS_KEPT:
-        _PLANS.pop(next(iter(_PLANS)))
-    _PLANS[id(strata)] = (strata, tuple(planned))
     return tuple(planned)
 
 
@@ -164,10 +165,11 @@ def evaluate(
 ) -> Model:
     """The model of the rules over the facts, stage by stage (see the module documentation); `budget` bounds each
     stage's work (see `EvaluationProgram.budget`)."""
-    if not any(has_aggregates(rule) for stratum in strata for rule in stratum):
+    plan = _plan(strata)
+    if plan is None:
         return engine.evaluate(EvaluationProgram(strata, facts, budget, seconds))
     known: dict[PredicateKey, set[Row]] = {key: set(rows) for key, rows in facts.items()}
-    for stage in _plan(strata):
+    for stage in plan:
         index = ModelIndex(_freeze(known))
         # Only the relations the stage's rules read or extend go to the backend: the rest are already known, and
         # handing them over again would cost a conversion each way per stage.

@@ -15,7 +15,7 @@ language's:
 
 clingo orders numbers, then constants, then strings, then compound symbols: the language's order on 32-bit
 integers, dates and strings, but not on `lx_int` and `lx_num`. So `< <= > >=` run natively when no such value
-can occur (no rule computes a value, every number written or stated is a 32-bit integer: `_native_order`), and
+can occur (no rule computes a value, every number written or stated is a 32-bit integer: `_rules_allow_native_order`), and
 otherwise are decided by a Python context function, `@lx_test(k, ...)`, with `lexlog.kb.arithmetic`, as
 arithmetic and calls are by `@lx_eval(k, ...)`: an undefined value (division by zero, arithmetic on a string)
 returns no symbol, so the rule instance is dropped.
@@ -29,10 +29,10 @@ from __future__ import annotations
 import datetime
 import re
 import time
-from collections import OrderedDict
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import clingo
 from clingo import ast
@@ -51,6 +51,7 @@ from lexlog.kb.engines.base import (
     out_of_time,
     over_budget,
 )
+from lexlog.kb.identity_cache import IdentityCache
 
 MIN_NUMBER = -(2**31)  # clingo's numbers are 32-bit
 MAX_NUMBER = 2**31 - 1
@@ -226,7 +227,7 @@ class _Translator:
         return ast.Literal(_LOCATION, sign, self.atom(name, arguments))
 
     def comparison(self, comparison: Comparison) -> ast.AST:
-        if comparison.operator in ("=", "!=") or self.native_order:  # see _native_order
+        if comparison.operator in ("=", "!=") or self.native_order:  # see _rules_allow_native_order
             guard = ast.Guard(_COMPARISON[comparison.operator], self.term(comparison.right))
             return ast.Literal(_LOCATION, ast.Sign.NoSign, ast.Comparison(self.term(comparison.left), [guard]))
         variables = term_variables(comparison.left) + term_variables(comparison.right)
@@ -271,12 +272,12 @@ def _atom_variables(arguments: Sequence[Term]) -> list[Variable]:
     return [variable for argument in arguments for variable in term_variables(argument)]
 
 
-def _native_order(program: EvaluationProgram) -> bool:
-    """Whether clingo's own order is the language's on every value this evaluation can meet, so that `< <= > >=`
-    can run natively: no rule computes a value, and every number written or stated is a 32-bit integer. Then the
-    values are `Number`s, date constants and `String`s, which clingo orders as the language does (numbers, then
-    constants, then strings; a date constant's name `dYYYYMMDD` orders in time)."""
-    for rule in program.rules:
+def _rules_allow_native_order(rules: Iterable[Rule]) -> bool:
+    """Whether the rules leave clingo's own order the language's, so that `< <= > >=` can run natively when the facts
+    do too (`_facts_allow_native_order`): no rule computes a value, and every number a rule writes is a 32-bit
+    integer. Then the values are `Number`s, date constants and `String`s, which clingo orders as the language does
+    (numbers, then constants, then strings; a date constant's name `dYYYYMMDD` orders in time)."""
+    for rule in rules:
         if any(isinstance(argument, COMPUTED_TERMS) for argument in rule.head.arguments):
             return False
         for item in rule.body:
@@ -291,7 +292,12 @@ def _native_order(program: EvaluationProgram) -> bool:
                     return False
         if any(isinstance(argument, Constant) and not _small(argument.value) for argument in rule.head.arguments):
             return False
-    return all(_small(value) for rows in program.facts.values() for row in rows for value in row)
+    return True
+
+
+def _facts_allow_native_order(facts: Mapping[PredicateKey, frozenset[Row]]) -> bool:
+    """Every number stated is a 32-bit integer (see `_rules_allow_native_order`)."""
+    return all(_small(value) for rows in facts.values() for row in rows for value in row)
 
 
 def _small(value: Value) -> bool:
@@ -305,6 +311,28 @@ TRANSLATIONS_KEPT = 32
 """Translated rule sets kept per engine: enough for every stage of a program with many aggregate stages."""
 
 
+@dataclass
+class _Translations:
+    """What one set of strata becomes for clingo: whether its rules allow the native order, and its statements (the
+    rules, and `#show` of what they derive) for each order the facts may call for."""
+
+    rules_allow_native: bool
+    by_order: dict[bool, tuple[_Translator, list[ast.AST]]] = field(default_factory=dict)
+
+
+def _statements(rules: Iterable[Rule], native_order: bool) -> tuple[_Translator, list[ast.AST]]:
+    """The clingo statements of the rules, and `#show` of what they derive: the facts come back as they went in, so
+    the model shows only derived atoms (a placeholder term when nothing is derived, or clingo would show all)."""
+    rules = list(rules)
+    translator = _Translator(native_order)
+    statements = [clingo_rule for rule in rules for clingo_rule in translator.rules(rule)]
+    derived = {rule.head.key for rule in rules}
+    statements += [ast.ShowSignature(_LOCATION, translator.name(key), key[1], True) for key in derived]
+    if not derived:
+        statements.append(ast.ShowTerm(_LOCATION, ast.SymbolicTerm(_LOCATION, _TRUE), []))
+    return translator, statements
+
+
 class ClingoEngine:
     """Evaluates with clingo (see the module documentation for the encoding)."""
 
@@ -314,36 +342,21 @@ class ClingoEngine:
         self.arguments = ["--warn=none", *arguments]
         # The rules change far less often than the facts (a session, a batch of cases): translate them once. A
         # program with aggregates is evaluated in stages, each its own rules, so a few translations are kept.
-        # Keyed by the strata's identity (a knowledge base, its copies and the stages of its aggregates hand over the
-        # same objects every time; comparing rule trees instead costs as much as a small evaluation).
-        self._translations: OrderedDict[tuple[int, bool], tuple[object, _Translator, list[ast.AST]]] = OrderedDict()
+        self._translations: IdentityCache[_Translations] = IdentityCache(TRANSLATIONS_KEPT)
 
     def _translate(self, program: EvaluationProgram) -> tuple[_Translator, list[ast.AST]]:
-        native = _native_order(program)
-        key = (id(program.strata), native)
-        cached = self._translations.get(key)
-        if cached is not None and cached[0] is program.strata:
-            self._translations.move_to_end(key)
-            return cached[1], cached[2]
-        translator = _Translator(native)
-        rules = [clingo_rule for rule in program.rules for clingo_rule in translator.rules(rule)]
-        self._translations[key] = (program.strata, translator, rules)
-        if len(self._translations) > TRANSLATIONS_KEPT:
-            self._translations.popitem(last=False)
-        return translator, rules
+        entry = self._translations.get(program.strata, lambda: _Translations(_rules_allow_native_order(program.rules)))
+        native = entry.rules_allow_native and _facts_allow_native_order(program.facts)
+        if native not in entry.by_order:
+            entry.by_order[native] = _statements(program.rules, native)
+        return entry.by_order[native]
 
     def evaluate(self, program: EvaluationProgram) -> Model:
-        translator, rules = self._translate(program)
+        translator, statements = self._translate(program)
         control = clingo.Control(self.arguments)
-        derived_keys = {rule.head.key for rule in program.rules}
         with ast.ProgramBuilder(control) as builder:
-            for clingo_rule in rules:
-                builder.add(clingo_rule)
-            # The facts come back as they went in: the model shows only what the rules derive.
-            for key in derived_keys:
-                builder.add(ast.ShowSignature(_LOCATION, translator.name(key), key[1], True))
-            if not derived_keys:
-                builder.add(ast.ShowTerm(_LOCATION, ast.SymbolicTerm(_LOCATION, _TRUE), []))
+            for statement in statements:
+                builder.add(statement)
         with control.backend() as backend:
             for key, rows in program.facts.items():
                 name = translator.name(key)
