@@ -1,12 +1,14 @@
 """The lexlog language: grammar, parser, syntax tree and printer. Knows nothing of evaluation."""
 
 from lexlog.grammar.errors import LexlogSyntaxError
-from lexlog.grammar.parser import DIALECTS, Dialect, parse, parse_atom, parse_body, suggest
+from lexlog.grammar.parser import ANNOTATIONS, DIALECTS, KEYWORDS, Dialect, parse, parse_atom, parse_body, suggest
 from lexlog.grammar.printer import print_atom, print_body_item, print_program, print_statement, print_term, print_value
 from lexlog.grammar.tree import *  # noqa: F401,F403 - the tree is this package's vocabulary
 
 __all__ = [
+    "ANNOTATIONS",
     "DIALECTS",
+    "KEYWORDS",
     "Dialect",
     "LexlogSyntaxError",
     "parse",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import datetime
 import difflib
 import functools
 import hashlib
@@ -22,8 +23,14 @@ from lexlog.grammar.tree import (
     BinaryOperation,
     BodyItem,
     Call,
+    AsOf,
     Citation,
     Comment,
+    Conflict,
+    LawDate,
+    RuleReference,
+    UNKNOWN_SPAN,
+    complement,
     Comparison,
     Constant,
     Constraint,
@@ -51,7 +58,11 @@ _file: contextvars.ContextVar[str] = contextvars.ContextVar("lexlog_file", defau
 _dialect: contextvars.ContextVar[Dialect] = contextvars.ContextVar("lexlog_dialect", default="lexlog")
 _comments: contextvars.ContextVar[list[Comment]] = contextvars.ContextVar("lexlog_comments")
 
-KEYWORDS = frozenset({"authority", "input", "derived", "output", "constraint", "expect", "include", "not"})
+KEYWORDS = frozenset(
+    {"authority", "input", "derived", "output", "constraint", "expect", "include", "not", "conflict", "as_of", "decided"}
+)
+ANNOTATIONS = ("label", "cite", "note", "defeasible", "defeater", "overrides", "since", "until")
+"""The annotations that may stand before a statement, each written with a leading `@`."""
 
 # What each terminal is, in words, for "expected ..." messages.
 TERMINAL_WORDS = {
@@ -88,6 +99,15 @@ TERMINAL_WORDS = {
     "LABEL": "'@label'",
     "CITE": "'@cite'",
     "NOTE": "'@note'",
+    "DEFEASIBLE": "'@defeasible'",
+    "DEFEATER": "'@defeater'",
+    "OVERRIDES": "'@overrides'",
+    "SINCE": "'@since'",
+    "UNTIL": "'@until'",
+    "TILDE": "'~'",
+    "CONFLICT": "'conflict'",
+    "AS_OF": "'as_of'",
+    "DECIDED": "'decided'",
     "AUTHORITY": "'authority'",
     "INPUT": "'input'",
     "DERIVED": "'derived'",
@@ -101,7 +121,10 @@ TERMINAL_WORDS = {
 # Several terminals that all mean "an operator here" are folded into one phrase.
 _OPERATORS = {"EQUAL", "NOT_EQUAL", "LT", "LESS_EQUAL", "GT", "GREATER_EQUAL"}
 _ARITHMETIC = {"PLUS", "MINUS", "TIMES", "DIVIDE", "MOD"}
-_STATEMENT_STARTS = {"AUTHORITY", "INPUT", "DERIVED", "OUTPUT", "CONSTRAINT", "EXPECT", "INCLUDE", "LABEL", "CITE", "NOTE", "QUERY"}
+_STATEMENT_STARTS = {
+    "AUTHORITY", "INPUT", "DERIVED", "OUTPUT", "CONSTRAINT", "EXPECT", "INCLUDE", "LABEL", "CITE", "NOTE", "QUERY",
+    "DEFEASIBLE", "DEFEATER", "OVERRIDES", "SINCE", "UNTIL", "CONFLICT", "AS_OF",
+}
 
 
 @functools.cache
@@ -258,8 +281,9 @@ class _ToTree(Transformer):
     def fact_or_rule(self, children: list[Any]) -> Fact | Rule:
         annotations = _annotations(children[:-2])
         atom: Atom = children[-2]
-        if any(not isinstance(argument, Constant) for argument in atom.arguments):
-            # A bodiless clause with variables: kept as a rule so the checks can call its variables unbound.
+        if any(not isinstance(argument, Constant) for argument in atom.arguments) or annotations.defeasible_part:
+            # A bodiless clause with variables: kept as a rule so the checks can call its variables unbound. A
+            # defeasible one (`@defeasible p.`) is a rule too: a presumption, where a fact is beyond dispute.
             return Rule(atom, (), annotations, _extent(children))
         return Fact(atom, annotations, _extent(children))
 
@@ -289,6 +313,23 @@ class _ToTree(Transformer):
         # The kind is not judged here: the checks report an unknown one with the known ones to choose from.
         return ("note", _extent(children), Note(str(kind), decode_string(text), _extent([kind, text])))
 
+    def defeasible(self, children: list[Any]) -> tuple[str, Span, Token]:
+        return ("kind", _extent(children), children[0])
+
+    def defeater(self, children: list[Any]) -> tuple[str, Span, Token]:
+        return ("kind", _extent(children), children[0])
+
+    def overrides(self, children: list[Any]) -> tuple[str, Span, list[RuleReference]]:
+        labels = [child for child in children[1:] if child.type == "SYMBOL"]
+        return ("overrides", _extent(children), [RuleReference(str(label), _token_span(label)) for label in labels])
+
+    def since(self, children: list[Any]) -> tuple[str, Span, LawDate]:
+        return ("since", _extent(children), _law_date(children[1], None, _extent(children)))
+
+    def until(self, children: list[Any]) -> tuple[str, Span, LawDate]:
+        reason = decode_string(children[2]) if len(children) == 3 else None
+        return ("until", _extent(children), _law_date(children[1], reason, _extent(children)))
+
     def citation(self, children: list[Any]) -> Citation:
         name = children[0]
         pin = None
@@ -298,7 +339,17 @@ class _ToTree(Transformer):
         return Citation(str(name), pin, _extent(children))
 
     def authority(self, children: list[Any]) -> Authority:
-        return Authority(str(children[1]), decode_string(children[3]), _extent(children))
+        decided = _law_date(children[5], None, _extent(children)).date if len(children) == 7 else None
+        return Authority(str(children[1]), decode_string(children[3]), _extent(children), decided)
+
+    def as_of(self, children: list[Any]) -> AsOf:
+        return AsOf(_law_date(children[1], None, _extent(children)).date, _extent(children))
+
+    def conflict(self, children: list[Any]) -> Conflict:
+        _keyword, first, _comma, second, _dot = children
+        _check_predicate_name(first)
+        _check_predicate_name(second)
+        return Conflict(str(first), str(second), _extent(children))
 
     def declaration_kind(self, children: list[Any]) -> Token:
         return children[0]
@@ -401,6 +452,10 @@ class _ToTree(Transformer):
             if isinstance(child, tuple):
                 arguments = child
         return Atom(str(name), arguments, _extent(children))
+
+    def strongly_negated_atom(self, children: list[Any]) -> Atom:
+        atom = self.atom(children[1:])
+        return Atom(complement(atom.predicate), atom.arguments, _extent(children))
 
     def arguments(self, children: list[Any]) -> tuple[Term, ...]:
         return tuple(_term(child) for child in children[0::2])
@@ -535,8 +590,23 @@ def _annotations(items: list[Any]) -> Annotations:
     label_span = None
     citations: list[Citation] = []
     notes: list[Note] = []
+    rule_kind: Token | None = None
+    overrides: list[RuleReference] = []
+    dates: dict[str, LawDate] = {}
     for kind, _span, value in items:
-        if kind == "label":
+        if kind == "kind":
+            if rule_kind is not None:
+                raise LexlogSyntaxError(
+                    f"a statement is marked both {rule_kind} and {value}", _token_span(value), hint="keep one of them"
+                )
+            rule_kind = value
+        elif kind == "overrides":
+            overrides.extend(value)
+        elif kind in ("since", "until"):
+            if kind in dates:
+                raise LexlogSyntaxError(f"a statement has two @{kind} lines", value.span, hint=f"keep one @{kind}")
+            dates[kind] = value
+        elif kind == "label":
             if label is not None:
                 raise LexlogSyntaxError(
                     "a statement has two @label lines", _token_span(value), hint="keep one label per statement"
@@ -546,9 +616,26 @@ def _annotations(items: list[Any]) -> Annotations:
             notes.append(value)
         else:
             citations.extend(value)
+    extra = {
+        "kind": str(rule_kind)[1:] if rule_kind is not None else "strict",
+        "kind_span": _token_span(rule_kind) if rule_kind is not None else UNKNOWN_SPAN,
+        "overrides": tuple(overrides),
+        "since": dates.get("since"),
+        "until": dates.get("until"),
+    }
     if label_span is None:
-        return Annotations(None, tuple(citations), notes=tuple(notes))
-    return Annotations(label, tuple(citations), label_span, tuple(notes))
+        return Annotations(None, tuple(citations), notes=tuple(notes), **extra)  # type: ignore[arg-type]
+    return Annotations(label, tuple(citations), label_span, tuple(notes), **extra)  # type: ignore[arg-type]
+
+
+def _law_date(token: Token, reason: str | None, span: Span) -> LawDate:
+    """`2022-11-29` or an authority's name (its decision date), in `@since`, `@until` and `decided`."""
+    if token.type == "SYMBOL":
+        return LawDate(None, str(token), reason, span)
+    term = _date_shaped(token)
+    if not isinstance(term, Constant) or not isinstance(term.value, datetime.date):
+        raise LexlogSyntaxError(f"'{token}' is not a date", _token_span(token), hint="write a date as 2022-11-29")
+    return LawDate(term.value, None, reason, span)
 
 
 def _check_predicate_name(token: Token) -> None:
@@ -606,7 +693,10 @@ def _unexpected_character(error: UnexpectedCharacters, text: str, file: str) -> 
     elif char == "?":
         hint = "a query is written ?- goal."
     elif char == "@":
-        hint = 'the annotations are @label NAME, @cite AUTHORITY at PAGE and @note KIND "text"'
+        hint = (
+            'the annotations are @label NAME, @cite AUTHORITY at PAGE, @note KIND "text", @defeasible, @defeater, '
+            "@overrides LABEL, @since DATE and @until DATE"
+        )
     elif char == "'":
         hint = 'strings use double quotes: "..."'
     elif char == "#":

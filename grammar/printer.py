@@ -18,7 +18,10 @@ from lexlog.grammar.tree import (
     BinaryOperation,
     BodyItem,
     Call,
+    AsOf,
     Citation,
+    Conflict,
+    LawDate,
     Constant,
     Constraint,
     Declaration,
@@ -93,7 +96,12 @@ def print_statement(statement: Statement) -> str:
     if isinstance(statement, Constraint):
         return _annotated(statement.annotations, _clause(f"constraint {statement.name} :-", statement.body))
     if isinstance(statement, Authority):
-        return f"authority {statement.name} = {print_string(statement.citation)}."
+        decided = f" decided {print_value(statement.decided)}" if statement.decided is not None else ""
+        return f"authority {statement.name} = {print_string(statement.citation)}{decided}."
+    if isinstance(statement, AsOf):
+        return f"as_of {print_value(statement.date)}."
+    if isinstance(statement, Conflict):
+        return f"conflict {statement.first}, {statement.second}."
     if isinstance(statement, Declaration):
         reading = f" {print_string(statement.reading)}" if statement.reading is not None else ""
         parameters = ", ".join(
@@ -125,6 +133,13 @@ def _annotated(annotations: Annotations, text: str) -> str:
     if annotations.citations:
         lines.append("@cite " + ", ".join(print_citation(citation) for citation in annotations.citations))
     lines.extend(print_note(note) for note in annotations.notes)
+    if annotations.kind != "strict":
+        lines.append(f"@{annotations.kind}")
+    if annotations.overrides:
+        lines.append("@overrides " + ", ".join(reference.label for reference in annotations.overrides))
+    for keyword, law_date in (("since", annotations.since), ("until", annotations.until)):
+        if law_date is not None:
+            lines.append(f"@{keyword} {print_law_date(law_date)}")
     lines.append(text)
     return "\n".join(lines)
 
@@ -135,6 +150,12 @@ def print_citation(citation: Citation) -> str:
     bare = _PIN.fullmatch(citation.pin) and citation.pin == " ".join(citation.pin.split())
     pin = citation.pin if bare else print_string(citation.pin)
     return f"{citation.authority} at {pin}"
+
+
+def print_law_date(law_date: LawDate) -> str:
+    """`2022-11-29`, or the authority's name; then the reason, if any."""
+    when = law_date.authority if law_date.authority is not None else print_value(law_date.date)  # type: ignore[arg-type]
+    return when if law_date.reason is None else f"{when} {print_string(law_date.reason)}"
 
 
 def print_note(note: Note) -> str:

@@ -184,18 +184,76 @@ class Note:
     span: Span = _span()
 
 
+RuleKind = TypingLiteral["strict", "defeasible", "defeater"]
+
+RULE_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "strict": "a strict rule: its conclusion follows whenever its conditions hold",
+        "defeasible": "a defeasible rule: its conclusion follows unless a rule for the contrary is not defeated",
+        "defeater": "a defeater: it concludes nothing, but blocks the contrary conclusion",
+    }
+)
+"""The kinds of rule (`@defeasible`, `@defeater`; a rule marked neither is strict), each with its words."""
+
+NEGATION_PREFIX = "~"
+"""Strong negation: `~fly(X)` is a predicate of its own, `~fly`, that conflicts with `fly`."""
+
+
+def complement(predicate: str) -> str:
+    """`fly` ↔ `~fly`."""
+    return predicate[1:] if predicate.startswith(NEGATION_PREFIX) else NEGATION_PREFIX + predicate
+
+
+@dataclass(frozen=True)
+class RuleReference:
+    """A rule named by its `@label`, as in `@overrides general_rule`."""
+
+    label: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class LawDate:
+    """When a rule becomes law (`@since`) or ceases to be (`@until`): a date, or an authority whose decision
+    date it is, with an optional reason (`@until 2024-06-01 "overruled by ..."`)."""
+
+    date: Value | None = None
+    authority: str | None = None
+    reason: str | None = None
+    span: Span = _span()
+
+
 @dataclass(frozen=True)
 class Annotations:
-    """What stands before a rule, fact or constraint: a stable label, citations and notes."""
+    """What stands before a rule, fact or constraint: a stable label, citations and notes; for a rule, also its
+    kind, the rules it overrides and when it is in force."""
 
     label: str | None = None
     citations: tuple[Citation, ...] = ()
     label_span: Span = _span()
     notes: tuple[Note, ...] = ()
+    kind: RuleKind = "strict"
+    overrides: tuple[RuleReference, ...] = ()
+    since: LawDate | None = None
+    until: LawDate | None = None
+    kind_span: Span = _span()
 
     @property
     def empty(self) -> bool:
-        return self.label is None and not self.citations and not self.notes
+        return (
+            self.label is None
+            and not self.citations
+            and not self.notes
+            and self.kind == "strict"
+            and not self.overrides
+            and self.since is None
+            and self.until is None
+        )
+
+    @property
+    def defeasible_part(self) -> bool:
+        """Whether the annotations make the rule part of the defeasible layer (a kind or a priority)."""
+        return self.kind != "strict" or bool(self.overrides)
 
 
 NO_ANNOTATIONS = Annotations()
@@ -218,10 +276,21 @@ class Rule:
 
 @dataclass(frozen=True)
 class Authority:
-    """A registry entry: short name and full citation."""
+    """A registry entry: short name, full citation and, optionally, the date it was decided or enacted."""
 
     name: str
     citation: str
+    span: Span = _span()
+    decided: Value | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """`conflict guilty, innocent.`: atoms of the two predicates with the same arguments are contrary
+    conclusions, as `fly(X)` and `~fly(X)` always are."""
+
+    first: str
+    second: str
     span: Span = _span()
 
 
@@ -301,7 +370,16 @@ class Comment:
     span: Span = _span()
 
 
-Statement = Union[Fact, Rule, Authority, Declaration, Constraint, Expectation, Query, Include]
+@dataclass(frozen=True)
+class AsOf:
+    """`as_of 2014-04-18.`: the date whose law a case file is judged by (its decision date, say), unless the
+    user asks for another (`--as-of`, `:asof`)."""
+
+    date: Value
+    span: Span = _span()
+
+
+Statement = Union[Fact, Rule, Authority, Declaration, Constraint, Expectation, Query, Include, Conflict, AsOf]
 
 
 @dataclass(frozen=True)

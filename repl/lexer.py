@@ -3,7 +3,8 @@ use it (`LexlogLexer`, aliases `lexlog`, `dl`).
 
 Token choices: predicate names (an identifier before `(`, or a zero-arity head/atom) are `Name.Function`;
 variables `Name.Variable`; symbols `Name.Constant`; `not`, `include`, `authority`, `input`, `derived`, `output`,
-`constraint`, `expect`, `at` are `Keyword`; `@label`/`@cite`/`@note` are `Name.Decorator`; `:-` and `?-` are
+`constraint`, `expect`, `conflict`, `as_of`, `decided`, `at` are `Keyword`; the annotations (`@label`, `@defeasible`,
+...) are `Name.Decorator`; `:-` and `?-` are
 `Operator`; a prompt command (`:why`, `:suppose`) at the start of a line is `Keyword.Pseudo`; `--format`-style
 options are `Name.Attribute`.
 """
@@ -11,6 +12,8 @@ options are `Name.Attribute`.
 from __future__ import annotations
 
 from pygments.lexer import RegexLexer, bygroups, words
+
+from lexlog.grammar import ANNOTATIONS, KEYWORDS as GRAMMAR_KEYWORDS
 from pygments.token import (
     Comment,
     Keyword,
@@ -24,7 +27,8 @@ from pygments.token import (
     Whitespace,
 )
 
-KEYWORDS = ("not", "include", "authority", "input", "derived", "output", "constraint", "expect", "at")
+# The language's own keywords and annotations (one definition, in the grammar), and `at` of a citation.
+KEYWORDS = (*sorted(GRAMMAR_KEYWORDS), "at")
 
 
 class LexlogLexer(RegexLexer):
@@ -41,7 +45,7 @@ class LexlogLexer(RegexLexer):
             (r"/\*", Comment.Multiline, "block_comment"),
             (r"(?m)^(:[a-z]+)", Keyword.Pseudo),
             (r"--[a-z][a-z-]*", Name.Attribute),
-            (r"@(label|cite|note)\b", Name.Decorator),
+            (r"@(" + "|".join(ANNOTATIONS) + r")\b", Name.Decorator),
             (r'"', String.Double, "string"),
             (r"<[A-Za-z_][A-Za-z0-9_]*>", String.Other),
             (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])", Literal.Date),
@@ -49,7 +53,7 @@ class LexlogLexer(RegexLexer):
             (r"-?[0-9]+", Number.Integer),
             (r"(=)(\s*)(count|sum|min|max)\b", bygroups(Operator, Whitespace, Keyword)),
             (r":-|\?-", Operator),
-            (r"!=|<=|>=|[=<>+*/%-]", Operator),
+            (r"!=|<=|>=|[=<>+*/%~-]", Operator),
             (words(KEYWORDS, suffix=r"\b"), Keyword),
             (r"([a-z][A-Za-z0-9_]*)(\s*)(\()", bygroups(Name.Function, Text, Punctuation)),
             (r"[A-Z_][A-Za-z0-9_]*", Name.Variable),
