@@ -43,10 +43,12 @@ from lexlog.grammar.tree import (
     Term,
     Variable,
     atom_variables,
+    complement,
     term_variables,
 )
 from lexlog.grammar.values import is_date, is_number
 from lexlog.kb import arithmetic
+from lexlog.kb.defeasible_checks import dates_in_force, defeasible_part
 from lexlog.kb.dependency import DependencyGraph, describe_cycle, describe_recursion
 from lexlog.kb.diagnostics import Diagnostic
 from lexlog.kb.functions import FUNCTION_NAMES, FUNCTIONS, ROUNDING_MODES
@@ -294,6 +296,8 @@ def _defined_keys(program: Program) -> tuple[set[PredicateKey], set[PredicateKey
 def _undefined(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
     declared, with_facts, with_rules = _defined_keys(program)
     known = declared | with_facts | with_rules
+    # `~p` and `p` are one predicate's two sides: where one is defined, the other may be asked about.
+    known |= {(complement(name), arity) for name, arity in known}
     known_names = {name for name, _ in known}
     reported: set[tuple[str, int, int]] = set()
     for statement in program.statements:
@@ -747,6 +751,8 @@ def check_query(program: Program, body: tuple[BodyItem, ...], options: CheckOpti
 
 CHECKS: tuple[Callable[[Program, CheckOptions], Iterable[Diagnostic]], ...] = (
     _safety,
+    defeasible_part,
+    dates_in_force,
     _arity,
     _undefined,
     _rules_for_inputs,
