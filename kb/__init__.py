@@ -16,6 +16,7 @@ from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResu
 from lexlog.kb.loader import library_names, library_path
 from lexlog.kb.postures import Posture, PostureSpace, case_file, posture_strategy
 from lexlog.kb.render import RENDERERS, note_text, render
+from lexlog.kb.render.in_force import render_dated
 from lexlog.kb.sara import SaraImportError, import_sara_case, write_lexlog_case
 from lexlog.kb.testing import FileTestResult, TestReport, run_knowledge_base, run_tests
 
@@ -96,6 +97,7 @@ __all__ = [
     "library_path",
     "note_text",
     "render",
+    "render_dated",
     "run_knowledge_base",
     "run_tests",
     "write_atomically",

@@ -9,6 +9,7 @@ own layer from the rules and the model, so they are the same whichever backend e
 from __future__ import annotations
 
 import copy
+import datetime
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
@@ -29,6 +30,8 @@ from lexlog.grammar.tree import (
     Atom,
     Authority,
     BodyItem,
+    AsOf,
+    Conflict,
     Constant,
     Constraint,
     Declaration,
@@ -42,16 +45,18 @@ from lexlog.grammar.tree import (
     Statement,
     Value,
     Variable,
+    complement,
     term_variables,
 )
 from lexlog.grammar.values import order_key
-from lexlog.kb import aggregates, arithmetic, cases_together
+from lexlog.kb import aggregates, arithmetic, cases_together, defeasible
 from lexlog.kb.checks import CheckOptions, check, check_query, fits_type, undefined_value
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
 from lexlog.kb.engines.base import DEFAULT_BUDGET, DEFAULT_SECONDS, EvaluationBudgetExceeded, EvaluationProgram, Model, PredicateKey, Row
-from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot
+from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot, walk
+from lexlog.kb.in_force import LeftOut, relevant, resolve_as_of, split_in_force
 from lexlog.kb.json_values import to_json
 from lexlog.kb.loader import LoadedProgram, Loader
 from lexlog.kb.matching import ModelIndex, plan_body, solve
@@ -142,8 +147,12 @@ class KnowledgeBase:
         options: CheckOptions = CheckOptions(),
         budget: int = DEFAULT_BUDGET,
         seconds: float = DEFAULT_SECONDS,
+        policy: defeasible.Policy = "blocking",
     ) -> None:
         self.engine_name = engine
+        # how a defeasible part resolves ambiguity (see lexlog.kb.defeasible), and the date the law is taken as of
+        self.policy: defeasible.Policy = policy
+        self.as_of: datetime.date | None = None
         # the work and time an evaluation may take (see lexlog.kb.engines.base.DEFAULT_BUDGET)
         self.budget, self.seconds = budget, seconds
         self._engine = get_engine(engine)
@@ -284,8 +293,8 @@ class KnowledgeBase:
         the copies answer, explain and test as if each had been evaluated on its own, at a fraction of the cost when
         the postures are many and small (a batch of cases)."""
         copies = [self.suppose_ground(posture) for posture in postures]
-        if not copies:
-            return []
+        if not copies or self._defeasible_layer() is not None:
+            return copies  # a defeasible part is decided per case, after its backend evaluation
         if self._case_strata is None:
             self._case_strata = cases_together.rules_with_case(self._normalised_rules())
         fact_sets = [copy._evaluation_program().facts for copy in copies]
@@ -475,6 +484,68 @@ class KnowledgeBase:
         state.statements = [s for s in state.statements if id(s) not in dropped]
         return self._copy_with(state, rules_changed=True)
 
+    def at(self, as_of: datetime.date | None) -> "KnowledgeBase":
+        """A copy of this knowledge base that applies the law in force on `as_of` (None: every rule); this one is
+        unchanged. Rules whose `@since` is later, or whose `@until` is not later, do not fire in the copy."""
+        copied = self._copy_with(copy.copy(self._state), rules_changed=True)
+        copied.as_of = as_of
+        return copied
+
+    def with_policy(self, policy: defeasible.Policy) -> "KnowledgeBase":
+        """A copy that resolves a defeasible part's ambiguity by `policy` (blocking or propagating)."""
+        copied = self._copy_with(copy.copy(self._state), rules_changed=True)
+        copied.policy = policy
+        return copied
+
+    def at_text(self, text: str) -> "KnowledgeBase":
+        """`at` for a date given as text: `2014-04-18`, `today` or an authority's name (its decision date).
+        Raises LexlogError saying what is wrong."""
+        try:
+            when = resolve_as_of(text, self.authorities)
+        except ValueError as error:
+            raise _error("bad_as_of", Span("<as-of>", 1, 1, 1, len(text) + 1), str(error), None, text) from None
+        return self.at(when)
+
+    def left_out_for(self, explanation: object) -> list[LeftOut]:
+        """The rules not in force that conclude a predicate the explanation is about."""
+        predicates = {node.atom.predicate for node in walk(explanation) if hasattr(node, "atom")}
+        predicates |= {node.goal.predicate for node in walk(explanation) if isinstance(node, WhyNot)}
+        # a rule for the contrary (`~p` for `p`) would have contested the conclusion: it is relevant too
+        predicates |= {complement(name) for name in predicates}
+        return relevant(self.left_out, predicates)
+
+    @property
+    def effective_date(self) -> datetime.date:
+        """The date whose law applies: the one asked for (`at`), else the one the files state (`as_of DATE.`;
+        if they state several, none), else today."""
+        if self.as_of is not None:
+            return self.as_of
+        stated = {s.date for s in self._state.statements if isinstance(s, AsOf)}
+        # files stating different dates (several cases loaded together) agree on no date: today's law applies
+        return stated.pop() if len(stated) == 1 else datetime.date.today()  # type: ignore[return-value]
+
+    @property
+    def left_out(self) -> list[LeftOut]:
+        """The rules not in force on the effective date, with why."""
+        return split_in_force(self.rules, self.authorities, self.effective_date)[1]
+
+    @property
+    def rules_in_force(self) -> list[Rule]:
+        rules = self.rules
+        if not any(r.annotations.since or r.annotations.until for r in rules):
+            return rules
+        return split_in_force(rules, self.authorities, self.effective_date)[0]
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [s for s in self._state.statements if isinstance(s, Conflict)]
+
+    @property
+    def defeasible_outcome(self) -> "defeasible.Outcome | None":
+        """The defeasible part's conclusions for each of its ground literals; None for a program without one."""
+        self.model  # noqa: B018 - evaluating decides the layer
+        return self._outcome
+
     def conclusions(self) -> set[GroundAtom]:
         """Every atom of an output-declared predicate in the model (of every rule-concluded predicate if no
         predicate is declared output): what `:reload` and `:cite` compare."""
@@ -550,8 +621,14 @@ class KnowledgeBase:
         if self._model is None:
             started = time.perf_counter()
             program = self._evaluation_program()
+            layer = self._defeasible_layer()
             try:
-                self._model = aggregates.evaluate(self._engine, program.strata, program.facts, self.budget, self.seconds)
+                if layer is None:
+                    self._model = aggregates.evaluate(self._engine, program.strata, program.facts, self.budget, self.seconds)
+                else:
+                    self._model, self._outcome = defeasible.evaluate(
+                        self._engine, program.strata, layer, program.facts, self.budget, self.seconds, self.policy
+                    )
             except EvaluationBudgetExceeded as error:
                 raise LexlogError([_over_budget(error)], self._state.sources) from None
             self.last_evaluation_seconds = time.perf_counter() - started
@@ -562,12 +639,14 @@ class KnowledgeBase:
     def _invalidate(self, rules_changed: bool = True) -> None:
         """Forget what was computed from the state; facts-only changes keep what comes of the rules alone."""
         self._model: Model | None = None
+        self._outcome: defeasible.Outcome | None = None
         self._index_cache: ModelIndex | None = None
         self._prover_cache: Prover | None = None
         if rules_changed:
             self._vocabulary: Vocabulary | None = None
             self._normalised: list[Rule] | None = None
             self._strata: tuple[tuple[Rule, ...], ...] | None = None
+            self._layer: defeasible.Layer | None | bool = False  # False: not yet built
             self._case_strata: tuple[tuple[Rule, ...], ...] | None = None
 
     def _copy_with(self, state: _State, rules_changed: bool) -> "KnowledgeBase":
@@ -575,7 +654,7 @@ class KnowledgeBase:
         keeps no facts between evaluations (only, for clingo, the translation of unchanged rules)."""
         if not rules_changed and self._strata is None:
             # Normalise and stratify the rules here, once, so that every copy (a posture, a batch case) shares them.
-            self._strata = tuple(strata(self._normalised_rules()))
+            self._strata = self._stratified()
         copied = copy.copy(self)
         copied._state = state
         copied._invalidate(rules_changed)
@@ -586,8 +665,30 @@ class KnowledgeBase:
 
     def _normalised_rules(self) -> list[Rule]:
         if self._normalised is None:
-            self._normalised = [normalize_rule(rule) for rule in self.rules]
+            self._normalised = [normalize_rule(rule) for rule in self.rules_in_force]
         return self._normalised
+
+    def _defeasible_layer(self) -> defeasible.Layer | None:
+        """The defeasible part of the rules in force, built once per set of rules; None if there is none."""
+        if self._layer is False:
+            rules = self._normalised_rules()
+            if defeasible.uses_defeasible_logic(rules, self.conflicts):
+                plain, self._layer = defeasible.build_layer(rules, self.conflicts)
+                self._plain_rules = plain
+            else:
+                self._layer = None
+        return self._layer  # type: ignore[return-value]
+
+    def _stratified(self) -> tuple[tuple[Rule, ...], ...]:
+        """The strata the backend evaluates: every rule, or the plain part and the rules grounding the layer."""
+        layer = self._defeasible_layer()
+        if layer is None:
+            return tuple(strata(self._normalised_rules()))
+        return tuple(strata([*self._plain_rules, *layer.generated]))
+
+    def _proof_rules(self) -> list[Rule]:
+        """The rules a proof may use: every rule in force but the defeaters, which conclude nothing."""
+        return [rule for rule in self._normalised_rules() if rule.annotations.kind != "defeater"]
 
     def _evaluation_program(self) -> EvaluationProgram:
         relations: dict[PredicateKey, set[Row]] = {}
@@ -595,7 +696,7 @@ class KnowledgeBase:
             relations.setdefault(ground.key, set()).add(ground.arguments)
         frozen = {key: frozenset(rows) for key, rows in relations.items()}
         if self._strata is None:
-            self._strata = tuple(strata(self._normalised_rules()))
+            self._strata = self._stratified()
         return EvaluationProgram(self._strata, frozen)
 
     def _index(self) -> ModelIndex:
@@ -605,7 +706,8 @@ class KnowledgeBase:
 
     def _prover(self) -> Prover:
         if self._prover_cache is None:
-            self._prover_cache = Prover(self._normalised_rules(), self.model, self.facts(), self.vocabulary)
+            model = self.model
+            self._prover_cache = Prover(self._proof_rules(), model, self.facts(), self.vocabulary, self._outcome)
         return self._prover_cache
 
 

@@ -90,10 +90,13 @@ class TestReport:
         return ", ".join(parts)
 
 
-def run_file(path: str, engine: str = DEFAULT_ENGINE) -> FileTestResult:
+def run_file(path: str, engine: str = DEFAULT_ENGINE, as_of: str | None = None) -> FileTestResult:
+    """The file's expectations and constraints; `as_of` (a date, `today` or an authority) overrides its date."""
     knowledge_base = KnowledgeBase(engine)
     try:
         knowledge_base.load_files([path])
+        if as_of is not None:
+            knowledge_base = knowledge_base.at_text(as_of)
     except LexlogError as error:
         return FileTestResult(path, error=error)
     return run_knowledge_base(knowledge_base, path)
@@ -103,8 +106,8 @@ def run_knowledge_base(knowledge_base: KnowledgeBase, name: str) -> FileTestResu
     return FileTestResult(name, knowledge_base, knowledge_base.expectations(), knowledge_base.violations())
 
 
-def run_tests(paths: list[str], engine: str = DEFAULT_ENGINE) -> TestReport:
-    return TestReport([run_file(path, engine) for path in paths])
+def run_tests(paths: list[str], engine: str = DEFAULT_ENGINE, as_of: str | None = None) -> TestReport:
+    return TestReport([run_file(path, engine, as_of) for path in paths])
 
 
 def _name_anonymous(atom: Atom) -> Atom:

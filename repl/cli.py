@@ -31,6 +31,7 @@ from lexlog.kb import (
     library_names,
     library_path,
     render,
+    render_dated,
     render_violation,
     run_tests,
     write_atomically,
@@ -93,11 +94,14 @@ def _library_entry() -> list[str]:
     return [library_path("fifth_circuit_qi")] if "fifth_circuit_qi" in library_names() else []
 
 
-def _load(files: list[str], engine: str) -> Optional[KnowledgeBase]:
-    """The knowledge base of the files, or None after printing the located errors on stderr."""
+def _load(files: list[str], engine: str, as_of: str | None = None) -> Optional[KnowledgeBase]:
+    """The knowledge base of the files, as of a date if one is given (a date, `today` or an authority's name), or
+    None after printing the located errors on stderr."""
     knowledge_base = KnowledgeBase(engine)
     try:
         knowledge_base.load_files(files)
+        if as_of is not None:
+            knowledge_base = knowledge_base.at_text(as_of)
     except LexlogError as error:
         print(error.render(_use_colour(sys.stderr)), file=sys.stderr)
         return None
@@ -113,7 +117,7 @@ def _input_error(error: LexlogError) -> int:
 
 
 def run_query(arguments: argparse.Namespace) -> int:
-    knowledge_base = _load(arguments.files, arguments.engine)
+    knowledge_base = _load(arguments.files, arguments.engine, arguments.as_of)
     if knowledge_base is None:
         return EXIT_INPUT_ERROR
     try:
@@ -142,7 +146,7 @@ def run_explain(arguments: argparse.Namespace) -> int:
         print("lexlog explain: give the files, then the atom: lexlog explain FILE... ATOM", file=sys.stderr)
         return EXIT_INPUT_ERROR
     *files, atom = arguments.items
-    knowledge_base = _load(files, arguments.engine)
+    knowledge_base = _load(files, arguments.engine, arguments.as_of)
     if knowledge_base is None:
         return EXIT_INPUT_ERROR
     depth = {} if arguments.depth is None else {"depth": arguments.depth}
@@ -154,18 +158,24 @@ def run_explain(arguments: argparse.Namespace) -> int:
     if arguments.why_not:
         if follows:
             print(f"{answer.goal.text} does follow; its proof is in the why-not answer", file=sys.stderr)
-        print(_render(answer, arguments.format, sys.stdout))
+        print(_render_with_dates(knowledge_base, answer, arguments.format))
         return EXIT_NEGATIVE if follows else EXIT_OK
     if not follows:
         print(f"{answer.goal.text} does not follow; why not:", file=sys.stderr)
-        print(_render(answer, arguments.format, sys.stdout))
+        print(_render_with_dates(knowledge_base, answer, arguments.format))
         return EXIT_NEGATIVE
     try:
         proof = knowledge_base.explain(atom)
     except LexlogError as error:  # a pattern with variables: a proof needs a ground atom
         return _input_error(error)
-    print(_render(proof, arguments.format, sys.stdout))
+    print(_render_with_dates(knowledge_base, proof, arguments.format))
     return EXIT_OK
+
+
+def _render_with_dates(knowledge_base: KnowledgeBase, explanation: object, format: str) -> str:
+    """The explanation, then the rules it leaves out as not in force on the date (JSON: a `not_in_force` list)."""
+    options = {"colour": True} if format == "text" and _use_colour(sys.stdout) else {}
+    return render_dated(knowledge_base, explanation, _FORMATS[format], **options)
 
 
 # --- test -------------------------------------------------------------------------------------------------------
@@ -192,7 +202,7 @@ def _at_least(least: int):
 
 def run_test(arguments: argparse.Namespace) -> int:
     files = arguments.files or bundled_case_files()
-    report = run_tests(files, arguments.engine)
+    report = run_tests(files, arguments.engine, arguments.as_of)
     if arguments.json:
         print(json.dumps(_test_document(report), ensure_ascii=False, indent=2 if arguments.indent else None))
     else:
@@ -269,7 +279,7 @@ def _test_document(report: Any) -> dict[str, Any]:
 
 def run_fuzz(arguments: argparse.Namespace) -> int:
     files = arguments.files or _library_entry()
-    knowledge_base = _load(files, arguments.engine)
+    knowledge_base = _load(files, arguments.engine, arguments.as_of)
     if knowledge_base is None:
         return EXIT_INPUT_ERROR
     result = fuzz_knowledge_base(
@@ -345,7 +355,7 @@ def _count_lines(path: str) -> Optional[int]:
 
 def run_batch_command(arguments: argparse.Namespace) -> int:
     files = arguments.files or _library_entry()
-    knowledge_base = _load(files, arguments.engine)
+    knowledge_base = _load(files, arguments.engine, arguments.as_of)
     if knowledge_base is None:
         return EXIT_INPUT_ERROR
     runner = BatchRunner(knowledge_base, explain=arguments.explain)
@@ -407,7 +417,12 @@ def run_import_sara(arguments: argparse.Namespace) -> int:
 def run_repl(arguments: argparse.Namespace) -> int:
     from lexlog.repl.shell import run
 
-    return run(arguments.files or bundled_library_files(), arguments.engine, getattr(arguments, "command_text", None))
+    return run(
+        arguments.files or bundled_library_files(), arguments.engine, getattr(arguments, "command_text", None), arguments.as_of
+    )
+
+
+_AS_OF_HELP = "apply the law in force on DATE (YYYY-MM-DD, 'today', or an authority's name for its decision date)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -418,10 +433,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE, help="evaluation backend")
     parser.add_argument("-c", dest="command_text", metavar="COMMANDS", help="run these prompt commands and exit")
+    parser.add_argument("--as-of", metavar="DATE", default=None, help=_AS_OF_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Every subcommand also takes --engine after its name (`lexlog query --engine pydatalog ...`).
     engine = argparse.ArgumentParser(add_help=False)
     engine.add_argument("--engine", choices=sorted(ENGINES), default=argparse.SUPPRESS, help="evaluation backend")
+    engine.add_argument("--as-of", metavar="DATE", default=argparse.SUPPRESS, help=_AS_OF_HELP)
 
     repl = commands.add_parser("repl", parents=[engine], help="the interactive prompt on FILEs (default: the bundled law)")
     repl.add_argument("files", nargs="*", metavar="FILE")
@@ -478,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("files", nargs="*", metavar="FILE")
     batch.add_argument("--cases", required=True, metavar="CASES.jsonl", help="one case a line; - for standard input")
-    batch.add_argument("--explain", action="store_true", help="add each conclusion's explanation (lexlog.explanation/1)")
+    batch.add_argument("--explain", action="store_true", help="add each conclusion's explanation (lexlog.explanation/2)")
     batch.set_defaults(run=run_batch_command, extra_positionals="files")
 
     sara = commands.add_parser(

@@ -25,6 +25,7 @@ from lexlog.kb import (
     library_path,
     note_text,
     render,
+    render_dated,
     run_knowledge_base,
     run_tests,
     write_atomically,
@@ -308,7 +309,7 @@ def why(session: Session, argument: str) -> str:
         kb, atom = _answer_atom(session, argument)
     else:
         kb, atom = session.current, _fact_text(argument)
-    return render(kb.explain(atom), "text", colour=session.colour)
+    return render_dated(kb, kb.explain(atom), "text", colour=session.colour)
 
 
 def _take_option(words: list[str], name: str) -> Optional[str]:
@@ -375,7 +376,8 @@ def whynot(session: Session, argument: str) -> str:
     if not atom:
         raise CommandError("usage: :whynot ATOM [--depth N]")
     kb = session.current
-    return render(kb.why_not(_fact_text(atom), _depth(options["--depth"], session.depth)), "text", colour=session.colour)
+    answer = kb.why_not(_fact_text(atom), _depth(options["--depth"], session.depth))
+    return render_dated(kb, answer, "text", colour=session.colour)
 
 
 @command(
@@ -383,7 +385,7 @@ def whynot(session: Session, argument: str) -> str:
     ":explain ATOM [--format text|md|json|dot] [--out FILE] [--depth N]",
     "the proof (or, if ATOM does not follow, why not) in a chosen format, optionally written to a file",
     """
-Formats: text (the tree), md (Markdown prose for a memo), json (schema lexlog.explanation/1), dot (Graphviz).
+Formats: text (the tree), md (Markdown prose for a memo), json (schema lexlog.explanation/2), dot (Graphviz).
 --out FILE writes the explanation to FILE (atomically) instead of showing it.
 """,
 )
@@ -403,7 +405,7 @@ def explain(session: Session, argument: str) -> str:
         explanation = kb.why_not(atom, _depth(options["--depth"], session.depth))
     out = options["--out"]
     colour = session.colour and FORMATS[chosen] == "text" and out is None
-    text = render(explanation, FORMATS[chosen], **({"colour": True} if colour else {}))
+    text = render_dated(kb, explanation, FORMATS[chosen], **({"colour": True} if colour else {}))
     if out is None:
         return text
     path = os.path.expanduser(out)
@@ -412,6 +414,31 @@ def explain(session: Session, argument: str) -> str:
     except OSError as error:
         raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
     return f"wrote {path} ({FORMATS[chosen]})"
+
+
+@command(
+    "asof",
+    ":asof [DATE | today | AUTHORITY | off]",
+    "apply the law in force on a date, and list the rules not in force then",
+    """
+:asof 2014-04-18 applies the rules in force on that date: a rule whose @since is later, or whose @until is not
+later, does not fire. :asof zapata takes the decision date of the authority zapata; :asof today, today's law.
+:asof off returns to the date the files state (as_of DATE.), or today. :asof alone shows the date and the
+rules left out. Explanations end with the rules they would have used that were not in force.
+""",
+)
+def asof(session: Session, argument: str) -> str:
+    if argument == "off":
+        session.kb = session.kb.at(None)
+        session.changed()
+    elif argument:
+        session.kb = session.kb.at_text(argument)
+        session.changed()
+    kb = session.kb
+    left_out = kb.left_out
+    lines = [f"law as of {kb.effective_date.isoformat()}" + (": every rule is in force" if not left_out else f"; not in force ({len(left_out)}):")]
+    lines += [f"  - {entry.rule.annotations.label or entry.rule.head.predicate}: {entry.reason}" for entry in left_out]
+    return "\n".join(lines)
 
 
 @command("depth", ":depth [N]", "show or set how deep :whynot follows failing conditions")

@@ -72,12 +72,14 @@ def run_script(session: Session, lines: Iterable[str], out: IO[str], err: IO[str
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def run(files: list[str], engine: str, command_text: Optional[str] = None) -> int:
+def run(files: list[str], engine: str, command_text: Optional[str] = None, as_of: Optional[str] = None) -> int:
     """The entry point `lexlog` calls: a script (`-c` or piped stdin) or the interactive prompt."""
     interactive = command_text is None and sys.stdin.isatty()
     colour = interactive and _colour_for(sys.stdout)
     try:
         session = Session.start(files, engine, colour)
+        if as_of is not None:
+            session.kb = session.kb.at_text(as_of)
     except LexlogError as error:
         _write(sys.stderr, error.render(colour or (not interactive and _colour_for(sys.stderr))))
         if not interactive:
