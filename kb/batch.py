@@ -5,7 +5,7 @@ case, `{"id": ..., "facts": {"discovery_order": [["o1", "smith"]], ...}}`; each 
 every conclusion the knowledge base's declared `output` predicates take for it,
 `{"id": ..., "conclusions": {"appealable": [["o1"]], "leave_granted": [], ...}}` (every output predicate, in
 declaration order, rows sorted; a knowledge base that declares no output reports every predicate a rule concludes),
-and, when asked, `"explanations": {"appealable(o1)": <lexlog.explanation/1 document>, ...}`.
+and, when asked, `"explanations": {"appealable(o1)": <lexlog.explanation/2 document>, ...}`.
 
 The knowledge base is loaded once; each case's facts are supposed on it (`KnowledgeBase.suppose_ground`), so no
 file is parsed again per case. A line that is not a valid case is reported (`BatchError`, with its line number)

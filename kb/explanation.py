@@ -455,9 +455,43 @@ class RuleStep:
     premises: tuple["Premise", ...]
     rank: int
     """The derivation rank: 0 for facts, 1 + the largest rank of the positive premises."""
+    defeated: tuple["Defeat", ...] = ()
+    """For a defeasible conclusion: each rule for the contrary, and why it did not prevail."""
 
     def __repr__(self) -> str:
         return f"RuleStep({self.atom.text}, rule={self.rule.name}, rank={self.rank})"
+
+
+DefeatKind = TypingLiteral["overridden", "inapplicable", "unsupported", "prevails", "conflicts", "definite", "undecided"]
+
+
+@dataclass(frozen=True, eq=False)
+class Defeat:
+    """A contest between a defeasible conclusion and its contrary (see `lexlog.kb.defeasible`).
+
+    In a proof, why a rule for the contrary did not prevail:
+    * `overridden`   -- it applies, but `by`, an applicable rule for the conclusion, overrides it;
+    * `inapplicable` -- its `condition` is refuted;
+    * `unsupported`  -- (ambiguity propagation) its `condition` is not even supported.
+
+    In a why-not, why a rule whose conditions hold did not conclude:
+    * `prevails`  -- `rule`, for the contrary, applies and overrides it; `premises` prove its conditions;
+    * `conflicts` -- `rule`, for the contrary, applies and neither overrides the other;
+    * `definite`  -- the contrary `concludes` follows from facts and strict rules; `premises` hold its proof;
+    * `undecided` -- the conclusion and its contrary depend on each other in a circle: neither is decided.
+    """
+
+    kind: DefeatKind
+    rule: Optional[RuleRef]
+    concludes: GroundAtom
+    by: Optional[RuleRef] = None
+    condition: Optional[GroundAtom] = None
+    premises: tuple["Premise", ...] = ()
+    defeater: bool = False
+    """Whether `rule` is a defeater (it blocks the conclusion but concludes nothing itself)."""
+
+    def __repr__(self) -> str:
+        return f"Defeat({self.kind}, {self.concludes.text})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -503,7 +537,7 @@ WhyNotStatus = TypingLiteral["follows", "not_a_fact", "no_rule", "rules_fail", "
 * `see_above`  -- the goal is already being explained further up (a cycle in the rules).
 """
 
-FailureKind = TypingLiteral["missing", "present", "comparison", "aggregate", "head"]
+FailureKind = TypingLiteral["missing", "present", "comparison", "aggregate", "head", "defeated"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -524,6 +558,7 @@ class Failure:
     * `aggregate`  -- an aggregate has no value (max over no rows, a sum of a string) or not the one the goal
                       asks for; `detail` is the `AggregateCheck` with what it was taken over.
     * `head`       -- the whole body holds but the head's arithmetic gives another atom; `detail` a `HeadMismatch`.
+    * `defeated`   -- the whole body holds, but the rule is defeasible and is defeated; `detail` is the `Defeat`.
     """
 
     binding: BindingItems
@@ -532,7 +567,7 @@ class Failure:
     condition: str
     """The failing body item as written, e.g. `not q(X)` or `X < Y`; the head for `head`."""
     kind: FailureKind
-    detail: Union["WhyNot", FactLeaf, RuleStep, ComparisonCheck, "AggregateCheck", HeadMismatch]
+    detail: Union["WhyNot", FactLeaf, RuleStep, ComparisonCheck, "AggregateCheck", HeadMismatch, Defeat]
 
 
 @dataclass(frozen=True, eq=False)
@@ -569,12 +604,16 @@ Explanation = Union[FactLeaf, RuleStep, WhyNot]
 
 # --- walking ---------------------------------------------------------------------------------------------------------
 
-Node = Union[FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, AggregateCheck, WhyNot, RuleAttempt, Failure, HeadMismatch]
+Node = Union[
+    FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, AggregateCheck, WhyNot, RuleAttempt, Failure, HeadMismatch, Defeat
+]
 
 
 def children(node: object) -> tuple[object, ...]:
     """The nodes directly below `node`, in order."""
-    if isinstance(node, (RuleStep, AggregateCheck)):
+    if isinstance(node, RuleStep):
+        return node.premises + node.defeated
+    if isinstance(node, (AggregateCheck, Defeat)):
         return node.premises
     if isinstance(node, WhyNot):
         if node.proof is not None:

@@ -15,7 +15,7 @@ is one shared node (see `lexlog.kb.explanation`).
 from __future__ import annotations
 
 import weakref
-from typing import Iterable, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence, Union
 
 from lexlog.grammar.printer import print_body_item, print_term
 from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Literal, Rule, Value
@@ -30,6 +30,7 @@ from lexlog.kb.explanation import (
     AtomPattern,
     BindingItems,
     ComparisonCheck,
+    Defeat,
     FactLeaf,
     FactOrigin,
     GroundAtom,
@@ -57,7 +58,11 @@ from lexlog.kb.matching import (
     plan_body,
     row_sort_key,
     solve,
+    unify_head,
 )
+
+if TYPE_CHECKING:
+    from lexlog.kb.defeasible import Instance, Outcome
 
 FactsArgument = Union[Mapping[GroundAtom, FactOrigin], Iterable[GroundAtom], None]
 
@@ -118,8 +123,11 @@ class Prover:
         model: Model,
         facts: FactsArgument = None,
         vocabulary: Optional[Vocabulary] = None,
+        outcome: Optional["Outcome"] = None,
     ) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
+        # a defeasible part's conclusions: proofs of its atoms then say what became of the rules for the contrary
+        self.outcome = outcome
         self.model = model
         self.facts = _facts_table(facts)
         self.vocabulary = vocabulary or EMPTY_VOCABULARY
@@ -287,7 +295,77 @@ class Prover:
         binding = dict(items)
         premises: list[Premise] = []
         premises = self._premises(rule.body, binding)
-        return RuleStep(atom, reading, self.rule_ref(rule), items, tuple(premises), self.ranks[node])
+        defeated = self.defeated_attackers(atom) if self.outcome is not None else ()
+        return RuleStep(atom, reading, self.rule_ref(rule), items, tuple(premises), self.ranks[node], defeated)
+
+    # --- defeasible conclusions ------------------------------------------------------------------------------
+
+    def defeated_attackers(self, atom: GroundAtom) -> tuple[Defeat, ...]:
+        """Each rule for the contrary of a defeasibly concluded atom, and why it did not prevail."""
+        outcome = self.outcome
+        assert outcome is not None
+        if atom.key not in outcome.layer.keys or atom in outcome.definitely:
+            return ()
+        winners = [i for i in outcome.rules_for(atom) if i.kind != "defeater" and outcome.applicable(i)]
+        found = []
+        for attacker in outcome.attackers(atom):
+            ref = self.rule_ref(attacker.rule)
+            refuted = next((c for c in attacker.body if c in outcome.not_defeasibly), None)
+            unsupported = next((c for c in attacker.body if c in outcome.not_supported), None)
+            winner = next((w for w in winners if outcome.beats(w, attacker)), None)
+            defeater = attacker.kind == "defeater"
+            if outcome.policy == "blocking" and refuted is not None:
+                found.append(Defeat("inapplicable", ref, attacker.head, condition=refuted, defeater=defeater))
+            elif outcome.policy == "propagating" and unsupported is not None:
+                found.append(Defeat("unsupported", ref, attacker.head, condition=unsupported, defeater=defeater))
+            elif winner is not None:
+                found.append(Defeat("overridden", ref, attacker.head, by=self.rule_ref(winner.rule), defeater=defeater))
+        return tuple(found)
+
+    def overruled(self, rule: Rule, atom: GroundAtom) -> Defeat:
+        """Why a defeasible rule whose conditions hold does not conclude `atom` (see `Defeat`)."""
+        outcome = self.outcome
+        assert outcome is not None
+        for contrary in outcome.contraries(atom):
+            if contrary in outcome.definitely:
+                proof = (self.prove(contrary),) if self.holds(contrary) else ()
+                return Defeat("definite", None, contrary, premises=proof)
+        own = next((i for i in outcome.rules_for(atom) if i.rule is rule), None)
+        winners = [i for i in outcome.rules_for(atom) if i.kind != "defeater" and outcome.applicable(i)]
+        propagating = outcome.policy == "propagating"
+        for attacker in outcome.attackers(atom):
+            counts = (
+                all(c in outcome.supported for c in attacker.body) if propagating else outcome.applicable(attacker)
+            )
+            if counts and not any(outcome.beats(winner, attacker) for winner in winners):
+                kind = "prevails" if own is not None and outcome.beats(attacker, own) else "conflicts"
+                return Defeat(
+                    kind,
+                    self.rule_ref(attacker.rule),
+                    attacker.head,
+                    premises=self._attacker_premises(attacker),
+                    defeater=attacker.kind == "defeater",
+                )
+        return Defeat("undecided", None, atom)
+
+    def _attacker_premises(self, attacker: "Instance") -> tuple[Premise, ...]:
+        """The proofs of an applicable attacker's conditions, under the first binding that gives its instance."""
+        rule = attacker.rule
+        start = unify_head(rule.head, attacker.head.arguments)
+        if start is None:
+            return ()
+        for binding in solve(plan_body(rule.body, start.keys()), start, self.index, self.index):
+            atoms = [
+                GroundAtom(item.atom.predicate, tuple(pattern_of(item.atom, binding)))  # type: ignore[arg-type]
+                for item in rule.body
+                if isinstance(item, Literal) and not item.negated
+            ]
+            if not all(self.holds(atom) for atom in atoms):
+                continue
+            for atom in atoms:
+                self.prove(atom)
+            return tuple(self._premises(rule.body, binding))
+        return ()
 
     def _premises(self, body: Sequence[BodyItem], binding: Mapping[str, Value]) -> list[Premise]:
         """One premise per body item under `binding` (the proofs of its positive atoms already built)."""

@@ -170,6 +170,12 @@ class WhyNotBuilder:
 
         for binding in solve(steps, start, prover.index, prover.index, on_fail):
             row = head_instance(rule.head, binding)
+            if row is not None and goal.matches(row) and prover.outcome is not None and goal.key in prover.outcome.layer.keys:
+                count += 1
+                if len(failures) < self.max_bindings:
+                    defeat = prover.overruled(rule, GroundAtom(rule.head.predicate, row))
+                    failures.append(Failure(binding_items(binding, rule), -1, print_atom(rule.head), "defeated", defeat))
+                continue
             if row is not None and goal.matches(row):
                 raise InconsistentModel(
                     f"the rule {print_atom(rule.head)} :- ... concludes {goal.text} under {dict(binding)}, "

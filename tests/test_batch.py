@@ -43,7 +43,7 @@ def test_explanations_are_json_documents(library):
     [output] = run_batch(library, [line], explain=True)
     assert output["conclusions"]["discovery_stayed"] == [["d"]]
     assert set(output["explanations"]) == {"qi_available(d)", "discovery_stayed(d)", "burden_on_plaintiff(d)"}
-    assert all(document["schema"] == "lexlog.explanation/1" for document in output["explanations"].values())
+    assert all(document["schema"] == "lexlog.explanation/2" for document in output["explanations"].values())
 
 
 @pytest.mark.parametrize(

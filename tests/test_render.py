@@ -167,7 +167,7 @@ def test_json_document_validates_and_keeps_values(sink):
     for name, explanation in explanations(sink).items():
         document = json.loads(render(explanation, "json"))
         jsonschema.validate(document, SCHEMA)
-        assert document["schema"] == SCHEMA_ID == "lexlog.explanation/1"
+        assert document["schema"] == SCHEMA_ID == "lexlog.explanation/2"
         assert check_references(document) == [], name
         assert document["kind"] == ("why_not" if isinstance(explanation, WhyNot) else "proof")
     things = explanations(sink)

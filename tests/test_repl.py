@@ -151,7 +151,7 @@ def test_explain_formats_and_out_file(tmp_path: Path) -> None:
     )
     assert "The order zapata_order is immediately appealable" in shown  # Markdown prose, from the readings
     assert f"wrote {target}" in shown
-    assert '"lexlog.explanation/1"' in target.read_text(encoding="utf-8") or "lexlog.explanation" in target.read_text(encoding="utf-8")
+    assert '"lexlog.explanation/2"' in target.read_text(encoding="utf-8") or "lexlog.explanation" in target.read_text(encoding="utf-8")
     assert "digraph" in shown  # the why-not of an atom that does not follow, as DOT
 
 

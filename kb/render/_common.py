@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Callable, Optional
 
 from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import NOTE_KINDS, Note, Value
 from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
+    AtomPattern,
     BindingItems,
     ComparisonCheck,
+    Defeat,
     FactLeaf,
     FactOrigin,
     RuleRef,
@@ -142,6 +144,57 @@ def value_text(value: Optional[Value]) -> str:
     return "undefined" if value is None else oneline(print_value(value))
 
 
+def _atom_text(atom: AtomPattern) -> str:
+    return oneline(atom.text)
+
+
+def defeat_words(
+    defeat: Defeat,
+    atom: Callable[[AtomPattern], str] = _atom_text,
+    title: Callable[[str], str] = oneline,
+) -> str:
+    """What a `Defeat` says, on one line, without final punctuation (a renderer adds `:` when it shows the
+    premises below).  `atom` words an atom and `title` a rule's title, so that each renderer can escape or mark
+    them up its own way; the sentences are the same everywhere.
+
+    A `Defeat` carries no readings (it names atoms, not proofs of them), so its atoms are shown as written.
+    """
+
+    def name(rule: Optional[RuleRef], defeater: bool = False) -> str:
+        if rule is None:  # pragma: no cover - a Defeat of these kinds always names its rule
+            return "a rule"
+        shown = rule_title(rule)
+        if defeater:  # the title's first "rule" is its own word: `defeater hurt (a.dl:8)`, `the defeater at a.dl:8`
+            shown = shown.replace("rule", "defeater", 1)
+        return title(shown)
+
+    who = name(defeat.rule, defeat.defeater)
+    concludes = atom(defeat.concludes)
+    # a defeater concludes nothing: it only argues against the conclusion
+    verb = "argues for" if defeat.defeater else "concludes"
+    because = "; it applies because" if defeat.premises else ""
+    if defeat.kind in ("overridden", "inapplicable", "unsupported"):
+        lead = f"{who} would {'argue for' if defeat.defeater else 'conclude'} {concludes}, but "
+        if defeat.kind == "overridden":
+            return lead + f"{name(defeat.by)} overrides it"
+        condition = "its condition" if defeat.condition is None else f"its condition {atom(defeat.condition)}"
+        return lead + condition + (" does not hold" if defeat.kind == "inapplicable" else " is not even supported")
+    if defeat.kind in ("prevails", "conflicts"):
+        if defeat.kind == "prevails":
+            claim = f"{verb} {concludes} and overrides this rule"
+        elif defeat.premises:  # the premises below say that it applies
+            claim = f"{verb} {concludes}, and neither rule overrides the other"
+        else:
+            claim = f"{verb} {concludes} and applies, and neither rule overrides the other"
+        if defeat.defeater:
+            blocker = who if who.startswith("the ") else "the " + who
+            return f"{blocker} blocks it: it {claim}{because}"
+        return f"{who} {claim}{because}"
+    if defeat.kind == "definite":
+        return f"the contrary {concludes} follows from facts and strict rules"
+    return "the conclusion and its contrary depend on each other in a circle: neither is decided"
+
+
 __all__ = [
     "AbsentCheck",
     "aggregate_words",
@@ -149,6 +202,7 @@ __all__ = [
     "binding_text",
     "citations_text",
     "comparison_words",
+    "defeat_words",
     "note_kind_words",
     "note_text",
     "notes_text",

@@ -1,5 +1,9 @@
 """Explanations as a Graphviz DOT digraph: one node per explanation node, edges from conclusions to reasons.
 
+A rule against a defeasible conclusion (a `Defeat`) is a node of its own, reached by a dashed edge labelled
+`against` from the proof step it failed to stop, or `defeated by` from the why-not failure it explains.  Those
+edges are written last, under an `edge [style="dashed", label=...]` default statement per label.
+
 Every identifier is a quoted string; labels escape `"` and `\\` and write line breaks as `\\n`, so any user text
 (quotes, newlines, Unicode) yields valid DOT.  Shared sub-proofs are one node with several incoming edges.
 """
@@ -12,6 +16,7 @@ from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
     ComparisonCheck,
+    Defeat,
     Explanation,
     FactLeaf,
     Failure,
@@ -22,7 +27,15 @@ from lexlog.kb.explanation import (
     children,
     location,
 )
-from lexlog.kb.render._common import aggregate_words, binding_text, citations_text, notes_text, rule_title, status_text
+from lexlog.kb.render._common import (
+    aggregate_words,
+    binding_text,
+    citations_text,
+    defeat_words,
+    notes_text,
+    rule_title,
+    status_text,
+)
 
 _COLOURS = {
     "fact": "#e8f5e9",
@@ -34,6 +47,7 @@ _COLOURS = {
     "attempt": "#fff3e0",
     "failure": "#fbe9e7",
     "head": "#fbe9e7",
+    "defeat": "#eceff1",
 }
 
 
@@ -112,7 +126,13 @@ def _label(node: object) -> tuple[str, str, str]:
     if isinstance(node, Failure):
         shown = binding_text(node.binding)
         lead = f"with {shown}\n" if shown else ""
+        if node.kind == "defeated":
+            return f"{lead}the conditions hold, but\n{node.condition} is defeated", "failure", "diamond"
         return f"{lead}{node.condition} fails", "failure", "diamond"
+    if isinstance(node, Defeat):
+        # the shared sentence, broken at its clauses so that the node stays narrow
+        words = defeat_words(node) + (":" if node.premises else "")
+        return words.replace(", but ", ",\nbut ").replace("; ", ";\n"), "defeat", "hexagon"
     if isinstance(node, HeadMismatch):
         computed = "undefined" if node.computed is None else node.computed.text
         return f"the head is {computed}", "head", "ellipse"
@@ -137,6 +157,7 @@ def render_dot(explanation: Explanation, name: str = "explanation") -> str:
         '  node [fontname="Helvetica", style="filled", fillcolor="white"];',
     ]
     edges: list[str] = []
+    contests: dict[str, list[str]] = {"against": [], "defeated by": []}
     node_id(explanation)
     position = 0
     while position < len(order):
@@ -144,10 +165,10 @@ def render_dot(explanation: Explanation, name: str = "explanation") -> str:
         position += 1
         label, kind, shape = _label(node)
         tooltip: Optional[str] = None
-        if isinstance(node, RuleStep):
-            tooltip = node.rule.text
-        elif isinstance(node, RuleAttempt):
-            tooltip = node.rule.text
+        # a rule's source text on hover; a Defeat shows the rule that argues for the contrary
+        rule = node.rule if isinstance(node, (RuleStep, RuleAttempt, Defeat)) else None
+        if rule is not None:
+            tooltip = rule.text
         attributes = f"label={quote(label)}, shape={quote(shape)}, fillcolor={quote(_COLOURS[kind])}"
         if tooltip is not None:
             attributes += f", tooltip={quote(tooltip)}"
@@ -155,8 +176,17 @@ def render_dot(explanation: Explanation, name: str = "explanation") -> str:
             attributes += f", URL={quote(location(node.origin.span))}"
         lines.append(f"  {quote(ids[id(node)])} [{attributes}];")
         for child in children(node):
-            edges.append(f"  {quote(ids[id(node)])} -> {quote(node_id(child))};")
+            edge = f"  {quote(ids[id(node)])} -> {quote(node_id(child))};"
+            if isinstance(child, Defeat):  # a contest, not a reason: drawn apart from the proof's edges
+                contests["defeated by" if isinstance(node, Failure) else "against"].append(edge)
+            else:
+                edges.append(edge)
     lines.extend(edges)
+    # Edges to defeats come last, each group after an `edge [...]` default that styles the edges below it.
+    for label, group in contests.items():
+        if group:
+            lines.append(f"  edge [style={quote('dashed')}, label={quote(label)}];")
+            lines.extend(group)
     lines.append("}")
     return "\n".join(lines) + "\n"
 

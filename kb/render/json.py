@@ -1,29 +1,35 @@
-"""Explanations as JSON, schema `lexlog.explanation/1` (documented field by field in docs/explanations.md).
+"""Explanations as JSON, schema `lexlog.explanation/2` (documented field by field in docs/explanations.md).
 
 The document is flat: every node has an id, and nodes refer to each other by id, so a proof that shares
 sub-proofs is written once per node and a 10,000-step proof needs no deep nesting.
 
-    {"schema": "lexlog.explanation/1", "kind": "proof" | "why_not", "root": "n0", "nodes": {"n0": {...}, ...}}
+    {"schema": "lexlog.explanation/2", "kind": "proof" | "why_not", "root": "n0", "nodes": {"n0": {...}, ...}}
 
 `SCHEMA` is the JSON Schema (draft 2020-12) of the document; `to_document` builds the document as Python data,
 `render_json` serialises it.
+
+Version 2 added defeasible logic: `defeat` nodes, a rule node's `defeated` (the rules against its conclusion) and
+the failure kind `defeated` (whose `detail` is a `defeat` node).
 """
 
 from __future__ import annotations
 
 import json as _json
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 from lexlog.grammar.tree import NOTE_KINDS, Span
 from lexlog.kb.explanation import (
     AbsentCheck,
+    AggregateCheck,
     AtomPattern,
     BindingItems,
-    AggregateCheck,
     ComparisonCheck,
+    Defeat,
+    DefeatKind,
     Explanation,
     FactLeaf,
     Failure,
+    FailureKind,
     HeadMismatch,
     RuleAttempt,
     RuleRef,
@@ -32,7 +38,7 @@ from lexlog.kb.explanation import (
 )
 from lexlog.kb.json_values import to_json
 
-SCHEMA_ID = "lexlog.explanation/1"
+SCHEMA_ID = "lexlog.explanation/2"
 
 
 def _span(span: Optional[Span]) -> Optional[dict[str, Any]]:
@@ -115,6 +121,18 @@ def _node(node: object, node_id) -> dict[str, Any]:
             "rank": node.rank,
             "rule": _rule(node.rule),
             "binding": _binding(node.binding),
+            "premises": [node_id(premise) for premise in node.premises],
+            "defeated": [node_id(defeat) for defeat in node.defeated],
+        }
+    if isinstance(node, Defeat):
+        return {
+            "type": "defeat",
+            "kind": node.kind,
+            "rule": None if node.rule is None else _rule(node.rule),
+            "concludes": _atom(node.concludes),
+            "by": None if node.by is None else _rule(node.by),
+            "condition": None if node.condition is None else _atom(node.condition),
+            "defeater": node.defeater,
             "premises": [node_id(premise) for premise in node.premises],
         }
     if isinstance(node, AbsentCheck):
@@ -224,6 +242,9 @@ _ATOM = {
 _GROUND_ATOM = {**_ATOM, "properties": {**_ATOM["properties"], "arguments": {"type": "array", "items": _VALUE}}}
 _BINDING = {"type": "object", "additionalProperties": _VALUE}
 _ID = {"type": "string", "pattern": "^n[0-9]+$"}
+# the schema's enums are the explanation types' own (one definition)
+_DEFEAT_KINDS: tuple[str, ...] = get_args(DefeatKind)
+_FAILURE_KINDS: tuple[str, ...] = get_args(FailureKind)
 _RULE = {
     "type": "object",
     "required": ["label", "text", "span", "citations"],
@@ -272,7 +293,7 @@ def _object(type_name: str, properties: dict[str, Any]) -> dict[str, Any]:
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://lexlog.invalid/schema/explanation-1.json",
+    "$id": "https://lexlog.invalid/schema/explanation-2.json",
     "title": SCHEMA_ID,
     "type": "object",
     "required": ["schema", "kind", "root", "nodes"],
@@ -307,6 +328,19 @@ SCHEMA: dict[str, Any] = {
                             "rank": {"type": "integer", "minimum": 1},
                             "rule": _RULE,
                             "binding": _BINDING,
+                            "premises": {"type": "array", "items": _ID},
+                            "defeated": {"type": "array", "items": _ID},
+                        },
+                    ),
+                    _object(
+                        "defeat",
+                        {
+                            "kind": {"enum": list(_DEFEAT_KINDS)},
+                            "rule": {"oneOf": [{"type": "null"}, _RULE]},
+                            "concludes": _GROUND_ATOM,
+                            "by": {"oneOf": [{"type": "null"}, _RULE]},
+                            "condition": {"oneOf": [{"type": "null"}, _GROUND_ATOM]},
+                            "defeater": {"type": "boolean"},
                             "premises": {"type": "array", "items": _ID},
                         },
                     ),
@@ -372,7 +406,7 @@ SCHEMA: dict[str, Any] = {
                                                     "binding": _BINDING,
                                                     "condition_index": {"type": "integer", "minimum": -1},
                                                     "condition": {"type": "string"},
-                                                    "kind": {"enum": ["missing", "present", "comparison", "aggregate", "head"]},
+                                                    "kind": {"enum": list(_FAILURE_KINDS)},
                                                     "detail": _ID,
                                                 },
                                             },
@@ -390,21 +424,30 @@ SCHEMA: dict[str, Any] = {
 
 
 def check_references(document: dict[str, Any]) -> list[str]:
-    """What the schema cannot say: every id referred to names a node. Returns the problems found (none: [])."""
+    """What the schema cannot say: every id referred to names a node, and each of a rule's `defeated` and the
+    `detail` of a `defeated` failure names a `defeat` node. Returns the problems found (none: [])."""
     problems = []
     nodes = document.get("nodes", {})
     referred = [document.get("root")]
+    defeats: list[Any] = []  # ids that must name a `defeat` node
     for node in nodes.values():
-        if node.get("type") in ("rule", "aggregate"):
+        if node.get("type") in ("rule", "aggregate", "defeat"):
             referred.extend(node["premises"])
+        if node.get("type") == "rule":
+            referred.extend(node.get("defeated", []))
+            defeats.extend(node.get("defeated", []))
         elif node.get("type") == "why_not":
             if node["proof"] is not None:
                 referred.append(node["proof"])
             for attempt in node["attempts"]:
                 referred.extend(failure["detail"] for failure in attempt["failures"])
+                defeats.extend(failure["detail"] for failure in attempt["failures"] if failure["kind"] == "defeated")
     for reference in referred:
         if reference not in nodes:
             problems.append(f"no node {reference!r}")
+    for reference in defeats:
+        if reference in nodes and nodes[reference].get("type") != "defeat":
+            problems.append(f"node {reference!r} is not a defeat")
     return problems
 
 

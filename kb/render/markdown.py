@@ -24,6 +24,7 @@ from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
     ComparisonCheck,
+    Defeat,
     Explanation,
     FactLeaf,
     Failure,
@@ -34,7 +35,14 @@ from lexlog.kb.explanation import (
     WhyNot,
     location,
 )
-from lexlog.kb.render._common import aggregate_words, binding_text, note_kind_words, oneline, status_text
+from lexlog.kb.render._common import (
+    aggregate_words,
+    binding_text,
+    defeat_words,
+    note_kind_words,
+    oneline,
+    status_text,
+)
 
 MAX_NESTING = 40
 """Bullets nest at most this deep; deeper reasons stay at that level, marked `(level N)`."""
@@ -139,6 +147,17 @@ def _fact_note(node: FactLeaf) -> str:
     return f"fact, {escape(where)}" if where else "fact"
 
 
+def _defeat_words(node: Defeat) -> str:
+    """The shared words of a `Defeat` (see `_common.defeat_words`), atoms as code and rule titles escaped."""
+    return defeat_words(node, atom=lambda atom: code(atom.text), title=escape)
+
+
+def _defeat_sentence(node: Defeat) -> tuple[str, list[object]]:
+    """A rule against a proof's conclusion, and why it did not prevail: `Against this conclusion, rule ...`."""
+    ending = ":" if node.premises else "."
+    return f"Against this conclusion, {_defeat_words(node)}{ending}", list(node.premises)
+
+
 def _proof_sentence(node: object) -> tuple[str, list[object]]:
     """A proof node's sentence and the nodes to explain beneath it."""
     if isinstance(node, FactLeaf):
@@ -147,8 +166,10 @@ def _proof_sentence(node: object) -> tuple[str, list[object]]:
         reasons = _join([_premise_phrase(premise) for premise in node.premises])
         because = f" because {reasons}" if reasons else ""
         sentence = f"{_capitalise(_subject(node.atom.text, node.reading))}{because}{_authority(node.rule)}."
-        below = [premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf, AggregateCheck))]
-        return sentence, below
+        below: list[object] = [
+            premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf, AggregateCheck))
+        ]
+        return sentence, below + list(node.defeated)
     if isinstance(node, AggregateCheck):
         words = aggregate_words(node)
         sentence = f"{code(node.source)} gives {code(node.text)}{': ' + escape(words) if words else ''}."
@@ -188,6 +209,11 @@ def _failure_sentence(node: Failure) -> tuple[str, list[object]]:
     shown = binding_text(node.binding)
     lead = f"With {escape(shown)}, " if shown else ""
     detail = node.detail
+    if node.kind == "defeated":
+        assert isinstance(detail, Defeat)
+        # the premises of the contrary rule are listed in full: no sentence above names them
+        ending = ":" if detail.premises else "."
+        return f"{lead}every condition holds, but {_defeat_words(detail)}{ending}", list(detail.premises)
     if node.kind == "head":
         assert isinstance(detail, HeadMismatch)
         result = "is undefined" if detail.computed is None else f"gives {code(detail.computed.text)}"
@@ -240,6 +266,8 @@ def render_markdown(explanation: Explanation) -> str:
                 sentence, below = _attempt_sentence(node)
             elif isinstance(node, Failure):
                 sentence, below = _failure_sentence(node)
+            elif isinstance(node, Defeat):
+                sentence, below = _defeat_sentence(node)
             else:  # pragma: no cover
                 raise TypeError(f"cannot render {node!r}")
         if depth < 0:

@@ -21,6 +21,7 @@ from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
     ComparisonCheck,
+    Defeat,
     Explanation,
     FactLeaf,
     Failure,
@@ -29,7 +30,16 @@ from lexlog.kb.explanation import (
     RuleStep,
     WhyNot,
 )
-from lexlog.kb.render._common import aggregate_words, binding_text, citations_text, notes_text, oneline, rule_title, status_text
+from lexlog.kb.render._common import (
+    aggregate_words,
+    binding_text,
+    citations_text,
+    defeat_words,
+    notes_text,
+    oneline,
+    rule_title,
+    status_text,
+)
 
 INDENT = "  "
 MAX_INDENT = 40
@@ -117,6 +127,13 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
                     line("with " + oneline(binding_text(node.binding)), extra)
                 for premise in node.premises:
                     child(premise, extra)
+                # after the reasons for the conclusion, the rules against it and why they did not prevail
+                for defeat in node.defeated:
+                    child(defeat, extra, "- against: ")
+        elif isinstance(node, Defeat):
+            line(bullet + defeat_words(node) + (":" if node.premises else ""))
+            for premise in node.premises:
+                child(premise, 2 if bullet else 1)
         elif isinstance(node, AbsentCheck):
             text = bullet + w.style("atom", "not " + oneline(node.atom.text))
             if node.reading:
@@ -171,6 +188,13 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
                 assert isinstance(detail, (ComparisonCheck, AggregateCheck))
                 line(f"{with_binding}: {w.style('fail', oneline(node.condition))} fails")
                 child(detail, 1, "- ")
+            elif node.kind == "defeated":
+                assert isinstance(detail, Defeat)
+                # the Defeat's words finish the line, so its premises hang directly under the failure
+                words = defeat_words(detail) + (":" if detail.premises else "")
+                line(f"{with_binding}: the conditions hold, but {w.style('fail', words)}")
+                for premise in detail.premises:
+                    child(premise, 1, "- ")
             else:
                 assert isinstance(detail, HeadMismatch)
                 computed = "is undefined" if detail.computed is None else f"is {oneline(detail.computed.text)}"
