@@ -64,7 +64,7 @@ def as_of_too_early(as_of: datetime.date, earliest: datetime.date, span: Span) -
         "as_of_before_authorities",
         "warning",
         span,
-        f"the date {print_value(as_of)} precedes the decision of every dated authority of the knowledge base (the earliest: "
+        f"the date {print_value(as_of)} precedes every authority of the knowledge base (the earliest was decided "
         f"{print_value(earliest)})",
         "check the year",
     )

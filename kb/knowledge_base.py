@@ -56,8 +56,7 @@ from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
 from lexlog.kb.engines.base import DEFAULT_BUDGET, DEFAULT_SECONDS, EvaluationBudgetExceeded, EvaluationProgram, Model, PredicateKey, Row
 from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot, walk
-from lexlog.kb.defeasible_checks import as_of_too_early
-from lexlog.kb.in_force import LeftOut, earliest_decision, relevant, resolve_as_of, split_in_force
+from lexlog.kb.in_force import LeftOut, relevant, resolve_as_of, split_in_force
 from lexlog.kb.json_values import to_json
 from lexlog.kb.loader import LoadedProgram, Loader
 from lexlog.kb.matching import ModelIndex, plan_body, solve
@@ -506,13 +505,6 @@ class KnowledgeBase:
         except ValueError as error:
             raise _error("bad_as_of", Span("<as-of>", 1, 1, 1, len(text) + 1), str(error), None, text) from None
         return self.at(when)
-
-    def date_warnings(self) -> list[Diagnostic]:
-        """A warning when the date asked about precedes every dated authority (most likely a mistyped year)."""
-        earliest = earliest_decision(self.authorities)
-        if self.as_of is None or earliest is None or self.as_of >= earliest:
-            return []
-        return [as_of_too_early(self.as_of, earliest, Span("<as-of>", 1, 1, 1, 11))]
 
     def left_out_for(self, explanation: object) -> list[LeftOut]:
         """The rules not in force that conclude a predicate the explanation is about."""

@@ -105,9 +105,6 @@ def _load(files: list[str], engine: str, as_of: str | None = None) -> Optional[K
     except LexlogError as error:
         print(error.render(_use_colour(sys.stderr)), file=sys.stderr)
         return None
-    warnings = knowledge_base.date_warnings()
-    if warnings:
-        print(LexlogError(warnings, {}).render(_use_colour(sys.stderr)), file=sys.stderr)
     return knowledge_base
 
 

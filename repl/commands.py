@@ -435,12 +435,10 @@ def asof(session: Session, argument: str) -> str:
         session.kb = session.kb.at_text(argument)
         session.changed()
     kb = session.kb
-    warnings = kb.date_warnings()
-    shown = LexlogError(warnings, {}).render(session.colour) + "\n" if warnings else ""
     left_out = kb.left_out
     lines = [f"law as of {kb.effective_date.isoformat()}" + (": every rule is in force" if not left_out else f"; not in force ({len(left_out)}):")]
     lines += [f"  - {entry.rule.annotations.label or entry.rule.head.predicate}: {entry.reason}" for entry in left_out]
-    return shown + "\n".join(lines)
+    return "\n".join(lines)
 
 
 @command("depth", ":depth [N]", "show or set how deep :whynot follows failing conditions")
