@@ -286,10 +286,13 @@ def test_a_note_without_text_or_kind_says_how_notes_are_written() -> None:
     assert missing_kind.hint == hint
 
 
-def test_an_unknown_annotation_lists_the_three() -> None:
+def test_an_unknown_annotation_lists_them_all() -> None:
     error = syntax_error('@remark "x"\np(a).')
     assert error.message == "unexpected character '@'"
-    assert error.hint == 'the annotations are @label NAME, @cite AUTHORITY at PAGE and @note KIND "text"'
+    assert error.hint == (
+        'the annotations are @label NAME, @cite AUTHORITY at PAGE, @note KIND "text", @defeasible, @defeater, '
+        "@overrides LABEL, @since DATE and @until DATE"
+    )
 
 
 def test_printer_round_trip_keeps_comments() -> None:
