@@ -196,6 +196,18 @@ def _sections(source: str, engine: str, policy: str = "blocking"):
     )
 
 
+def assert_coherent(sections) -> None:
+    """No literal is both provable and refuted (+∂ and -∂), and no literal and its contrary are both defeasibly
+    provable unless both are definite."""
+    from lexlog.grammar.tree import complement
+    from lexlog.kb.explanation import GroundAtom
+
+    definitely, defeasibly, not_defeasibly, _model = sections
+    assert not defeasibly & not_defeasibly
+    for literal in defeasibly - definitely:
+        assert GroundAtom(complement(literal.predicate), literal.arguments) not in defeasibly
+
+
 @settings(max_examples=60)
 @given(theories(), st.sampled_from(["blocking", "propagating"]))
 def test_both_backends_agree_on_random_theories(source: str, policy: str) -> None:
@@ -205,16 +217,10 @@ def test_both_backends_agree_on_random_theories(source: str, policy: str) -> Non
 @settings(max_examples=80)
 @given(theories(), st.sampled_from(["blocking", "propagating"]))
 def test_no_conclusion_is_both_provable_and_refuted_nor_both_sides_provable(source: str, policy: str) -> None:
-    from lexlog.grammar.tree import complement
-    from lexlog.kb.explanation import GroundAtom
-
     sections = _sections(source, "clingo", policy)
     if sections is None:
         return
-    definitely, defeasibly, not_defeasibly, _model = sections
-    assert not defeasibly & not_defeasibly
-    for literal in defeasibly - definitely:
-        assert GroundAtom(complement(literal.predicate), literal.arguments) not in defeasibly
+    assert_coherent(sections)
 
 
 @settings(max_examples=60)
@@ -222,9 +228,6 @@ def test_no_conclusion_is_both_provable_and_refuted_nor_both_sides_provable(sour
 def test_adding_a_superiority_pair_keeps_the_conclusions_coherent(source: str, data) -> None:
     """A new `@overrides` (from a later rule to an earlier one, so the relation stays acyclic) never makes a
     literal both provable and refuted, and never makes both sides of a conflict provable."""
-    from lexlog.grammar.tree import complement
-    from lexlog.kb.explanation import GroundAtom
-
     labels = [line.split()[1] for line in source.splitlines() if line.startswith("@label")]
     if len(labels) < 2:
         return
@@ -242,10 +245,7 @@ def test_adding_a_superiority_pair_keeps_the_conclusions_coherent(source: str, d
     sections = _sections("\n".join(merged) + "\n", "clingo")
     if sections is None:
         return
-    definitely, defeasibly, not_defeasibly, _model = sections
-    assert not defeasibly & not_defeasibly
-    for literal in defeasibly - definitely:
-        assert GroundAtom(complement(literal.predicate), literal.arguments) not in defeasibly
+    assert_coherent(sections)
 
 
 @settings(max_examples=60)
