@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Literal as TypingLiteral, Mapping
 
-from lexlog.grammar.tree import Atom, Conflict, Literal, Rule, Variable, complement
+from lexlog.grammar.tree import Atom, BodyItem, Conflict, Literal, Rule, Variable, complement
 from lexlog.kb import aggregates
 from lexlog.kb.engines.base import Engine, Model, PredicateKey, Row
 from lexlog.kb.explanation import GroundAtom
@@ -155,8 +155,9 @@ def _in_layer(item: object, keys: frozenset[PredicateKey] | set[PredicateKey]) -
     return isinstance(item, Literal) and not item.negated and item.atom.key in keys
 
 
-def _possible_literal(item, keys):  # type: ignore[no-untyped-def]
-    if _in_layer(item, keys):
+def _possible_literal(item: BodyItem, keys: set[PredicateKey]) -> BodyItem:
+    """A layer condition reads the atoms that might follow; any other condition stays as it is."""
+    if isinstance(item, Literal) and _in_layer(item, keys):
         return Literal(Atom(_possible(item.atom.predicate), item.atom.arguments, item.atom.span), False, item.span)
     return item
 
