@@ -485,8 +485,9 @@ class KnowledgeBase:
         return self._copy_with(state, rules_changed=True)
 
     def at(self, as_of: datetime.date | None) -> "KnowledgeBase":
-        """A copy of this knowledge base that applies the law in force on `as_of` (None: every rule); this one is
-        unchanged. Rules whose `@since` is later, or whose `@until` is not later, do not fire in the copy."""
+        """A copy of this knowledge base that applies the law in force on `as_of` (None: on the date the files
+        state, else today; see `effective_date`); this one is unchanged. Rules whose `@since` is later, or whose
+        `@until` is not later, do not fire in the copy."""
         copied = self._copy_with(copy.copy(self._state), rules_changed=True)
         copied.as_of = as_of
         return copied
