@@ -11,7 +11,7 @@ import datetime
 from typing import Iterable, Iterator
 
 from lexlog.grammar import print_value, suggest
-from lexlog.grammar.tree import Aggregate, AsOf, Authority, Conflict, Literal, Program, Rule, Span
+from lexlog.grammar.tree import Aggregate, AsOf, Authority, Conflict, Constraint, Fact, Literal, Program, Rule, Span
 from lexlog.kb.defeasible import layer_keys, uses_defeasible_logic
 from lexlog.kb.diagnostics import Diagnostic
 from lexlog.kb.in_force import earliest_decision, law_date_value
@@ -70,6 +70,25 @@ def as_of_too_early(as_of: datetime.date, earliest: datetime.date, span: Span) -
     )
 
 
+def _rule_annotations_elsewhere(program: Program) -> Iterator[Diagnostic]:
+    """`@since`, `@until`, a rule kind or `@overrides` before a fact or a constraint would be silently ignored."""
+    for statement in [*program.of_type(Fact), *program.of_type(Constraint)]:
+        annotations = statement.annotations
+        what = "a fact" if isinstance(statement, Fact) else "a constraint"
+        for law_date in (annotations.since, annotations.until):
+            if law_date is not None:
+                yield Diagnostic(
+                    "date_on_non_rule", "error", law_date.span, f"@since and @until date rules, not {what}",
+                    "a fact holds in the case whatever the date: state it or leave it out",
+                )
+        if annotations.kind != "strict" or annotations.overrides:
+            yield Diagnostic(
+                "kind_on_constraint", "error", annotations.kind_span if annotations.kind != "strict" else annotations.overrides[0].span,
+                f"@{annotations.kind if annotations.kind != 'strict' else 'overrides'} applies to rules, not {what}",
+                "remove it",
+            )
+
+
 def _unknown_labels(rules: list[Rule]) -> Iterator[Diagnostic]:
     labels = {rule.annotations.label for rule in rules if rule.annotations.label is not None}
     for rule in rules:
@@ -124,6 +143,7 @@ def _path(beats: dict[str, set[str]], start: str, goal: str) -> list[str] | None
 def dates_in_force(program: Program, options: object) -> Iterator[Diagnostic]:
     authorities = {authority.name: authority for authority in program.of_type(Authority)}
     yield from as_of_findings(program.of_type(AsOf), authorities.values())
+    yield from _rule_annotations_elsewhere(program)
     for rule in program.of_type(Rule):
         dates = {}
         for keyword, law_date in (("since", rule.annotations.since), ("until", rule.annotations.until)):

@@ -82,7 +82,9 @@ def resolve_as_of(text: str, authorities: Iterable[Authority], today: datetime.d
     except ValueError as error:
         close = suggest(text, by_name) if text[:1].isalpha() else None
         hint = f" (did you mean {close}?)" if close else ""
-        raise ValueError(f"'{text}' is not a date (YYYY-MM-DD), 'today' or an authority's name{hint}: {error}") from None
+        detail = str(error).split(": ", 1)[1] if ": " in str(error) else ""
+        reason = f" ({detail})" if detail and "YYYY-MM-DD" not in detail else ""
+        raise ValueError(f"'{text}' is not a date (YYYY-MM-DD){reason}, 'today' or an authority's name{hint}") from None
 
 
 def relevant(left_out: Iterable[LeftOut], predicates: set[str]) -> list[LeftOut]:

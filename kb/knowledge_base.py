@@ -521,9 +521,14 @@ class KnowledgeBase:
         if they state several, none), else today."""
         if self.as_of is not None:
             return self.as_of
-        stated = {s.date for s in self._state.statements if isinstance(s, AsOf)}
+        stated = self.stated_dates
         # files stating different dates (several cases loaded together) agree on no date: today's law applies
-        return stated.pop() if len(stated) == 1 else datetime.date.today()  # type: ignore[return-value]
+        return next(iter(stated)) if len(stated) == 1 else datetime.date.today()  # type: ignore[return-value]
+
+    @property
+    def stated_dates(self) -> set[datetime.date]:
+        """The `as_of` dates the loaded files state."""
+        return {s.date for s in self._state.statements if isinstance(s, AsOf)}  # type: ignore[misc]
 
     @property
     def left_out(self) -> list[LeftOut]:

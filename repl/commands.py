@@ -603,7 +603,15 @@ def save(session: Session, argument: str) -> str:
         notes.append("retracted in the session (a case file cannot retract; remove them from their files): " + ", ".join(retracted))
     if session.assumptions:
         notes.append("assumed, not saved: " + ", ".join(session.assumptions))
-    text = case_file_text(session.kb.files, facts, path, library, notes)
+    as_of = None
+    if session.kb.as_of is not None:
+        # the date chosen with :asof; a loaded file that states its own makes the two disagree, so it is a note then
+        date = session.kb.as_of.isoformat()
+        if session.kb.stated_dates:
+            notes.append(f"judged as of {date} at the prompt: load with --as-of {date}")
+        else:
+            as_of = date
+    text = case_file_text(session.kb.files, facts, path, library, notes, as_of)
     try:
         write_atomically(path, text)
     except OSError as error:

@@ -225,7 +225,9 @@ def split_top_level(text: str, separators: str = ",") -> list[str]:
     return [part for part in parts if part]
 
 
-def case_file_text(files: list[str], facts: list[str], target: str, library: dict[str, str], notes: list[str] = ()) -> str:
+def case_file_text(
+    files: list[str], facts: list[str], target: str, library: dict[str, str], notes: list[str] = (), as_of: str | None = None
+) -> str:
     """A case file that rebuilds the session: an include for each loaded file, then the session's facts.
 
     `library` maps a bundled library's path to its name, so that it is included as `<name>`; other files are
@@ -245,6 +247,8 @@ def case_file_text(files: list[str], facts: list[str], target: str, library: dic
         lines.append(f"include {_quote(shown)}.")
     for note in notes:
         lines.append(f"% {note}")
+    if as_of is not None:
+        lines.append(f"as_of {as_of}.")
     if facts:
         lines.append("")
         lines.extend(f"{fact}." for fact in facts)

@@ -104,6 +104,8 @@ def test_a_plain_program_is_unchanged_by_the_new_machinery(backend: str) -> None
         ("@since nowhere\np(X) :- q(X).\nq(x).\n", "unknown_authority"),
         ('authority a = "A".\n@since a\np(X) :- q(X).\nq(x).\n', "undated_authority"),
         ("@since 2020-01-01\n@until 2019-01-01\np(X) :- q(X).\nq(x).\n", "empty_time_in_force"),
+        ("@since 2030-01-01\np(a).\n", "date_on_non_rule"),
+        ("q(a).\n@defeasible\nconstraint bad :- q(X).\n", "kind_on_constraint"),
     ],
 )
 def test_checks_of_the_defeasible_part_and_dates(source: str, code: str) -> None:
