@@ -438,9 +438,11 @@ def build_parser() -> argparse.ArgumentParser:
     # Every subcommand also takes --engine after its name (`lexlog query --engine pydatalog ...`).
     engine = argparse.ArgumentParser(add_help=False)
     engine.add_argument("--engine", choices=sorted(ENGINES), default=argparse.SUPPRESS, help="evaluation backend")
-    engine.add_argument("--as-of", metavar="DATE", default=argparse.SUPPRESS, help=_AS_OF_HELP)
+    # Every command that evaluates also takes --as-of (check and fmt judge the text, whatever the date).
+    dated = argparse.ArgumentParser(add_help=False)
+    dated.add_argument("--as-of", metavar="DATE", default=argparse.SUPPRESS, help=_AS_OF_HELP)
 
-    repl = commands.add_parser("repl", parents=[engine], help="the interactive prompt on FILEs (default: the bundled law)")
+    repl = commands.add_parser("repl", parents=[engine, dated], help="the interactive prompt on FILEs (default: the bundled law)")
     repl.add_argument("files", nargs="*", metavar="FILE")
     repl.add_argument(
         "-c", dest="command_text", metavar="COMMANDS", default=argparse.SUPPRESS, help="run these prompt commands and exit"
@@ -458,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="exit 1 if a file is not in canonical form")
     fmt.set_defaults(run=run_fmt)
 
-    query = commands.add_parser("query", parents=[engine], help="answer a query against FILEs")
+    query = commands.add_parser("query", parents=[engine, dated], help="answer a query against FILEs")
     query.add_argument("files", nargs="+", metavar="FILE")
     query.add_argument("-q", "--query", dest="goal", required=True, metavar="GOAL", help="e.g. 'appealable(O)'")
     query.add_argument("--json", action="store_true", help='print {"query": ..., "answers": [{"O": ...}]}')
@@ -466,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(run=run_query, extra_positionals="files")
 
     explain = commands.add_parser(
-        "explain", parents=[engine], help="why an atom follows (its proof), or why not", usage="%(prog)s [options] FILE... ATOM"
+        "explain", parents=[engine, dated], help="why an atom follows (its proof), or why not", usage="%(prog)s [options] FILE... ATOM"
     )
     explain.add_argument("items", nargs="+", metavar="FILE... ATOM", help="the files, then the atom to explain")
     explain.add_argument("--format", choices=sorted(_FORMATS), default="text", help="text (default), md, json or dot")
@@ -474,14 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--depth", type=int, metavar="N", help="levels of sub-goals a why-not explores (default 2)")
     explain.set_defaults(run=run_explain, extra_positionals="items")
 
-    test = commands.add_parser("test", parents=[engine], help="run expectations and constraints (default: the seed cases)")
+    test = commands.add_parser("test", parents=[engine, dated], help="run expectations and constraints (default: the seed cases)")
     test.add_argument("files", nargs="*", metavar="FILE")
     test.add_argument("--json", action="store_true", help="one JSON report for CI (see docs/cli.md)")
     test.add_argument("--indent", action="store_true", help=argparse.SUPPRESS)
     test.set_defaults(run=run_test, extra_positionals="files")
 
     fuzz = commands.add_parser(
-        "fuzz", parents=[engine], help="search case postures for a violated integrity constraint (default: the bundled law)"
+        "fuzz", parents=[engine, dated], help="search case postures for a violated integrity constraint (default: the bundled law)"
     )
     fuzz.add_argument("files", nargs="*", metavar="FILE")
     fuzz.add_argument("--max-examples", type=_at_least(1), default=1000, metavar="N", help="postures to generate (default 1000)")
@@ -491,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     fuzz.set_defaults(run=run_fuzz, extra_positionals="files")
 
     batch = commands.add_parser(
-        "batch", parents=[engine], help="evaluate JSON-lines cases: one line of conclusions per case (default: the bundled law)"
+        "batch", parents=[engine, dated], help="evaluate JSON-lines cases: one line of conclusions per case (default: the bundled law)"
     )
     batch.add_argument("files", nargs="*", metavar="FILE")
     batch.add_argument("--cases", required=True, metavar="CASES.jsonl", help="one case a line; - for standard input")
