@@ -106,15 +106,18 @@ class LexlogDefeasibleEvaluator:
 
     engine = DEFAULT_ENGINE
 
-    def __init__(self, engine: str | None = None, dialect: Dialect | None = None) -> None:
+    def __init__(self, engine: str | None = None, dialect: Dialect | None = None, specificity: bool = True) -> None:
         self.engine = engine or self.engine
         self.dialect = dialect
+        # lex specialis on: the suite's basic folder expects the more specific of two contrary rules to prevail
+        # where the theory states no priority (its DePYsible cases); no other case changes with it
+        self.specificity = specificity
 
     def evaluate(self, theory: Any, policy: Any) -> dict[str, dict[str, set[tuple[Any, ...]]]]:
         policy_name = getattr(policy, "value", policy)
         if policy_name not in defeasible.POLICIES:
             raise ValueError(f"lexlog does not implement the {policy_name} policy (see docs/conformance.md)")
-        knowledge_base = KnowledgeBase(self.engine, options=SOUFFLE_OPTIONS, policy=policy_name)
+        knowledge_base = KnowledgeBase(self.engine, options=SOUFFLE_OPTIONS, policy=policy_name, specificity=self.specificity)
         names = _NamespacedNames()
         statements, sources = _theory_statements(theory, self.dialect, names)
         try:

@@ -30,10 +30,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Literal as TypingLiteral, Mapping
 
-from lexlog.grammar.tree import Atom, BodyItem, Conflict, Literal, Rule, Variable, complement
+from lexlog.grammar.tree import Atom, BodyItem, Comparison, Conflict, Literal, Rule, Variable, complement
 from lexlog.kb import aggregates
 from lexlog.kb.engines.base import Engine, Model, PredicateKey, Row
 from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.matching import ModelIndex, head_instance, plan_body, solve
 
 Policy = TypingLiteral["blocking", "propagating"]
 POLICIES: tuple[Policy, ...] = ("blocking", "propagating")
@@ -96,6 +97,8 @@ class Instance:
     number: int
     head: GroundAtom
     body: tuple[GroundAtom, ...]
+    conditions: tuple[GroundAtom, ...] = ()
+    """Every positive condition, plain or of the layer (what `more specific` compares)."""
 
     @property
     def kind(self) -> str:
@@ -113,6 +116,8 @@ class Layer:
     superior: Mapping[int, frozenset[int]]
     """Rule number → the numbers of the rules it overrides."""
     declared_conflicts: Mapping[str, set[str]]
+    strict_rules: tuple[Rule, ...] = ()
+    """Every strict rule without negation or aggregates: what the specificity comparison may chain through."""
 
 
 def build_layer(rules: list[Rule], conflicts: list[Conflict]) -> tuple[list[Rule], Layer]:
@@ -128,7 +133,7 @@ def build_layer(rules: list[Rule], conflicts: list[Conflict]) -> tuple[list[Rule
         body = tuple(_possible_literal(item, keys) for item in rule.body)
         if rule.annotations.kind != "defeater":
             generated.append(Rule(Atom(_possible(rule.head.predicate), rule.head.arguments), body))
-        conditions = [item.atom for item in rule.body if _in_layer(item, keys)]
+        conditions = _positive_atoms(rule)
         arguments = rule.head.arguments + tuple(argument for atom in conditions for argument in atom.arguments)
         generated.append(Rule(Atom(_instance(number), arguments), body))
     labels: dict[str, list[int]] = defaultdict(list)
@@ -140,7 +145,17 @@ def build_layer(rules: list[Rule], conflicts: list[Conflict]) -> tuple[list[Rule
         for number, rule in enumerate(layered)
         if rule.annotations.overrides
     }
-    return plain, Layer(layered, frozenset(keys), tuple(generated), superior, contraries_of(conflicts))
+    strict = tuple(
+        rule
+        for rule in rules
+        if rule.annotations.kind == "strict"
+        and all(isinstance(item, Comparison) or (isinstance(item, Literal) and not item.negated) for item in rule.body)
+    )
+    return plain, Layer(layered, frozenset(keys), tuple(generated), superior, contraries_of(conflicts), strict)
+
+
+def _positive_atoms(rule: Rule) -> list[Atom]:
+    return [item.atom for item in rule.body if isinstance(item, Literal) and not item.negated]
 
 
 def _possible(predicate: str) -> str:
@@ -166,15 +181,16 @@ def instances(layer: Layer, model: Model) -> list[Instance]:
     """Every instance of the layer's rules whose plain conditions hold, read from the backend's model."""
     found = []
     for number, rule in enumerate(layer.rules):
-        conditions = [item.atom for item in rule.body if _in_layer(item, layer.keys)]
+        conditions = _positive_atoms(rule)
         width = rule.head.arity + sum(atom.arity for atom in conditions)
         for row in sorted(model.rows((_instance(number), width)), key=repr):
             head = GroundAtom(rule.head.predicate, row[: rule.head.arity])
-            position, body = rule.head.arity, []
+            position, ground = rule.head.arity, []
             for atom in conditions:
-                body.append(GroundAtom(atom.predicate, row[position : position + atom.arity]))
+                ground.append(GroundAtom(atom.predicate, row[position : position + atom.arity]))
                 position += atom.arity
-            found.append(Instance(rule, number, head, tuple(body)))
+            body = tuple(atom for atom in ground if atom.key in layer.keys)
+            found.append(Instance(rule, number, head, body, tuple(ground)))
     return found
 
 
@@ -218,7 +234,8 @@ class Outcome:
         return [instance for contrary in self.contraries(literal) for instance in self.rules_for(contrary)]
 
     def beats(self, winner: Instance, loser: Instance) -> bool:
-        return loser.number in self.layer.superior.get(winner.number, ())
+        """Whether `winner` is superior to `loser`: stated (`@overrides`), or, with specificity, more specific."""
+        return loser.number in self.layer.superior.get(winner.number, ()) or (id(winner), id(loser)) in self.more_specific
 
     def applicable(self, instance: Instance) -> bool:
         """Every layer condition is defeasibly provable."""
@@ -242,10 +259,51 @@ class Outcome:
         for instance in self.instances:
             by_head[instance.head].append(instance)
         self._by_head = dict(by_head)
+        self.more_specific: set[tuple[int, int]] = set()
+        """(id of an instance, id of an instance for the contrary that it is more specific than), with specificity."""
 
 
-def decide(outcome: Outcome) -> Outcome:
-    """Fill in the conclusions by iterating the proof conditions to their least fixpoint."""
+def prefer_specific(outcome: Outcome) -> None:
+    """Lex specialis: of two instances for contrary conclusions, the one whose conditions, with what strict rules
+    conclude from them, include all the other's conditions (and not the reverse) is superior. Scared chickens fly,
+    chickens do not, birds fly: a scared chicken flies; a chicken (a bird, by a strict rule) does not."""
+    closures: dict[int, frozenset[GroundAtom]] = {}
+
+    def closure(instance: Instance) -> frozenset[GroundAtom]:
+        if id(instance) not in closures:
+            closures[id(instance)] = strict_closure(outcome.layer.strict_rules, instance.conditions)
+        return closures[id(instance)]
+
+    for instance in outcome.instances:
+        for attacker in outcome.attackers(instance.head):
+            if set(attacker.conditions) <= closure(instance) and not set(instance.conditions) <= closure(attacker):
+                outcome.more_specific.add((id(instance), id(attacker)))
+
+
+def strict_closure(rules: tuple[Rule, ...], atoms: tuple[GroundAtom, ...]) -> frozenset[GroundAtom]:
+    """The atoms with everything the strict rules (positive, without aggregates) conclude from them alone."""
+    known: set[GroundAtom] = set(atoms)
+    while True:
+        relations: dict[PredicateKey, set[Row]] = defaultdict(set)
+        for atom in known:
+            relations[atom.key].add(atom.arguments)
+        index = ModelIndex(Model({key: frozenset(rows) for key, rows in relations.items()}))
+        new = set()
+        for rule in rules:
+            for binding in solve(plan_body(rule.body), {}, index, index):
+                row = head_instance(rule.head, binding)
+                if row is not None and GroundAtom(rule.head.predicate, row) not in known:
+                    new.add(GroundAtom(rule.head.predicate, row))
+        if not new:
+            return frozenset(known)
+        known |= new
+
+
+def decide(outcome: Outcome, specificity: bool = False) -> Outcome:
+    """Fill in the conclusions by iterating the proof conditions to their least fixpoint (with `specificity`,
+    after deriving the superiority of the more specific instance; see `prefer_specific`)."""
+    if specificity:
+        prefer_specific(outcome)
     literals = outcome.literals()
     strict = {literal: [i for i in outcome.rules_for(literal) if i.kind == "strict"] for literal in literals}
     supporting = {literal: [i for i in outcome.rules_for(literal) if i.kind != "defeater"] for literal in literals}
@@ -344,13 +402,14 @@ def evaluate(
     budget: int = 0,
     seconds: float = 0,
     policy: Policy = "blocking",
+    specificity: bool = False,
 ) -> tuple[Model, Outcome]:
     """The model (the plain part's atoms and the layer's +∂ atoms) and the layer's conclusions."""
     grounded = aggregates.evaluate(engine, plain_strata, facts, budget, seconds)
     layer_facts = frozenset(
         GroundAtom(key[0], row) for key, rows in facts.items() if key in layer.keys for row in rows
     )
-    outcome = decide(Outcome(policy, layer_facts, instances(layer, grounded), layer))
+    outcome = decide(Outcome(policy, layer_facts, instances(layer, grounded), layer), specificity)
     relations: dict[PredicateKey, set[Row]] = defaultdict(set)
     for key, rows in grounded.relations.items():
         if not key[0].startswith(GENERATED_PREFIX) and key not in layer.keys:

@@ -148,10 +148,13 @@ class KnowledgeBase:
         budget: int = DEFAULT_BUDGET,
         seconds: float = DEFAULT_SECONDS,
         policy: defeasible.Policy = "blocking",
+        specificity: bool = False,
     ) -> None:
         self.engine_name = engine
         # how a defeasible part resolves ambiguity (see lexlog.kb.defeasible), and the date the law is taken as of
         self.policy: defeasible.Policy = policy
+        # lex specialis: between contrary rules that no @overrides orders, the more specific prevails
+        self.specificity = specificity
         self.as_of: datetime.date | None = None
         # the work and time an evaluation may take (see lexlog.kb.engines.base.DEFAULT_BUDGET)
         self.budget, self.seconds = budget, seconds
@@ -633,7 +636,8 @@ class KnowledgeBase:
                     self._model = aggregates.evaluate(self._engine, program.strata, program.facts, self.budget, self.seconds)
                 else:
                     self._model, self._outcome = defeasible.evaluate(
-                        self._engine, program.strata, layer, program.facts, self.budget, self.seconds, self.policy
+                        self._engine, program.strata, layer, program.facts, self.budget, self.seconds, self.policy,
+                        self.specificity,
                     )
             except EvaluationBudgetExceeded as error:
                 raise LexlogError([_over_budget(error)], self._state.sources) from None

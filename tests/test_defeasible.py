@@ -184,10 +184,11 @@ def theories(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _sections(source: str, engine: str, policy: str = "blocking"):
+def _sections(source: str, engine: str, policy: str = "blocking", specificity: bool = False):
     from lexlog.kb.checks import CheckOptions
 
-    kb = KnowledgeBase(engine, options=CheckOptions(undefined_is_error=False), policy=policy)  # type: ignore[arg-type]
+    options = CheckOptions(undefined_is_error=False)
+    kb = KnowledgeBase(engine, options=options, policy=policy, specificity=specificity)  # type: ignore[arg-type]
     kb.load_source(source, "theory.dl")
     outcome = kb.defeasible_outcome
     if outcome is None:
@@ -211,15 +212,15 @@ def assert_coherent(sections) -> None:
 
 
 @settings(max_examples=60)
-@given(theories(), st.sampled_from(["blocking", "propagating"]))
-def test_both_backends_agree_on_random_theories(source: str, policy: str) -> None:
-    assert _sections(source, "clingo", policy) == _sections(source, "pydatalog", policy)
+@given(theories(), st.sampled_from(["blocking", "propagating"]), st.booleans())
+def test_both_backends_agree_on_random_theories(source: str, policy: str, specificity: bool) -> None:
+    assert _sections(source, "clingo", policy, specificity) == _sections(source, "pydatalog", policy, specificity)
 
 
 @settings(max_examples=80)
-@given(theories(), st.sampled_from(["blocking", "propagating"]))
-def test_no_conclusion_is_both_provable_and_refuted_nor_both_sides_provable(source: str, policy: str) -> None:
-    sections = _sections(source, "clingo", policy)
+@given(theories(), st.sampled_from(["blocking", "propagating"]), st.booleans())
+def test_no_conclusion_is_both_provable_and_refuted_nor_both_sides_provable(source: str, policy: str, specificity: bool) -> None:
+    sections = _sections(source, "clingo", policy, specificity)
     if sections is None:
         return
     assert_coherent(sections)
@@ -269,3 +270,17 @@ def test_strict_reading_equals_the_plain_engine_when_nothing_conflicts(source: s
         without.load_source(plain, "plain.dl")
         expected = frozenset(without.model.atoms())
         assert (with_layer[3] if with_layer is not None else expected) == expected
+
+
+def test_lex_specialis_prefers_the_more_specific_rule(backend: str) -> None:
+    source = (
+        "@label birds\n@defeasible\nflies(X) :- bird(X).\n"
+        "@label chickens\n@defeasible\n~flies(X) :- chicken(X).\n"
+        "@label scared_chickens\n@defeasible\nflies(X) :- chicken(X), scared(X).\n"
+        "bird(X) :- chicken(X).\nchicken(tina). scared(tina). chicken(cora).\n"
+    )
+    plain = KnowledgeBase.from_source(source, "chickens.dl", backend)
+    assert answers(plain, "flies(X)") == set() and answers(plain, "~flies(X)") == set()
+    specific = KnowledgeBase(backend, specificity=True)
+    specific.load_source(source, "chickens.dl")
+    assert answers(specific, "flies(X)") == {("tina",)} and answers(specific, "~flies(X)") == {("cora",)}

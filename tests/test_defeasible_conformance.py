@@ -1,10 +1,10 @@
 """The external `datalog-conformance` suite's defeasible cases on every backend, counted per folder.
 
-Required and run: every case of basic, superiority, ambiguity and strict_only, except five in basic whose expected
-answers are DePYsible's (defeasible logic programming with generalized specificity, where the more specific of two
-conflicting rules wins without a stated priority). Defeasible logic gives a priority only where the theory states
-one, so lexlog answers those five as ambiguous; `test_specificity_cases_answer_as_defeasible_logic` pins lexlog's
-answer. The closure and klm folders test KLM rational, lexicographic and relevant closure, another semantics that
+Required and run: every case of basic, superiority, ambiguity and strict_only. Five cases of basic have DePYsible's
+expected answers (defeasible logic programming, where the more specific of two conflicting rules wins without a
+stated priority): the adapter turns on lexlog's lex specialis (`KnowledgeBase(specificity=True)`), which changes no
+other case's answer; without it, plain defeasible logic answers those five as ambiguous, which
+`test_specificity_cases_without_lex_specialis_answer_as_defeasible_logic` pins. The closure and klm folders test KLM rational, lexicographic and relevant closure, another semantics that
 lexlog does not implement (docs/conformance.md); `test_closure_policies_are_refused_by_name` pins the refusal.
 """
 
@@ -69,8 +69,6 @@ def test_the_required_folders_have_their_cases() -> None:
 def parameters() -> list:
     found = []
     for folder, case in REQUIRED_CASES:
-        if case.name in SPECIFICITY_CASES:
-            continue
         for engine in ENGINES:
             if engine == "pydatalog" and any(part in case.name for part in BEYOND_BUDGET_ON_PYDATALOG):
                 continue
@@ -103,21 +101,35 @@ def test_defeasible_case(engine: str, case) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_specificity_cases_answer_as_defeasible_logic(engine: str) -> None:
+def test_specificity_cases_without_lex_specialis_answer_as_defeasible_logic(engine: str) -> None:
     """Tina the scared chicken: a rule says birds fly, a more specific one that scared chickens fly, another that
-    chickens do not. No priority is stated, so defeasible logic leaves both sides refuted: flies(tina) and
-    ~flies(tina) are -∂ (DePYsible, by specificity, concludes flies(tina))."""
+    chickens do not. No priority is stated, so plain defeasible logic leaves both sides refuted: flies(tina) and
+    ~flies(tina) are -∂; with lex specialis, scared chickens fly."""
     by_name = {case.name: case for _, case in REQUIRED_CASES}
     assert SPECIFICITY_CASES <= set(by_name)
+    plain = LexlogDefeasibleEvaluator(engine, specificity=False)
     for name in SPECIFICITY_CASES:
         with pytest.raises(ConformanceFailure):
-            YamlTestRunner(LexlogDefeasibleEvaluator(engine)).run_test_case(by_name[name])
-    sections = LexlogDefeasibleEvaluator(engine).evaluate(by_name["depysible_flies_tweety"].theory, Policy.BLOCKING)
+            YamlTestRunner(plain).run_test_case(by_name[name])
+    sections = plain.evaluate(by_name["depysible_flies_tweety"].theory, Policy.BLOCKING)
     assert sections["not_defeasibly"]["flies"] == {("tina",), ("tweety",)}
     assert sections["not_defeasibly"]["~flies"] == {("tina",)}
     assert sections["definitely"]["~flies"] == {("tweety",)}
-    bob = LexlogDefeasibleEvaluator(engine).evaluate(by_name["bozzato_example1_bob_exception"].theory, Policy.BLOCKING)
+    bob = plain.evaluate(by_name["bozzato_example1_bob_exception"].theory, Policy.BLOCKING)
     assert bob["not_defeasibly"]["teach_course"] == {("bob",)} and bob["not_defeasibly"]["~teach_course"] == {("bob",)}
+    specific = LexlogDefeasibleEvaluator(engine).evaluate(by_name["depysible_flies_tweety"].theory, Policy.BLOCKING)
+    assert specific["defeasibly"]["flies"] == {("tina",)} and specific["not_defeasibly"]["~flies"] == {("tina",)}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_lex_specialis_changes_no_case_without_a_specificity_conflict(engine: str) -> None:
+    """Every required case but the five passes with lex specialis off as well: it decides only what plain
+    defeasible logic leaves ambiguous."""
+    plain = LexlogDefeasibleEvaluator(engine, specificity=False)
+    for folder, case in REQUIRED_CASES:
+        if case.name in SPECIFICITY_CASES or folder == "strict_only":
+            continue
+        YamlTestRunner(plain).run_test_case(case)
 
 
 def test_closure_policies_are_refused_by_name() -> None:
