@@ -18,10 +18,12 @@ How it is computed, the same on every backend:
    (an exception is written as a defeasible rule that overrides, not as `not`).
 2. The backend evaluates the plain part together with generated rules that ground the layer: for each layer
    predicate, the atoms that might follow (`#possible`, every layer rule read as plain, defeaters aside); for each
-   layer rule, its instances (`#instance`: the head's values, then each layer condition's values) whose plain
+   layer rule, its instances (`#instance`: the head's values, then each positive condition's values) whose plain
    conditions hold.
 3. This module computes the four conclusions for each ground literal of the layer from those instances, by
    fixpoints, and the model is the plain part's atoms with the layer atoms that are defeasibly provable (+∂).
+   With lex specialis (opt-in, `prefer_specific`), the more specific of two contrary instances is first made
+   superior to the other.
 """
 
 from __future__ import annotations
