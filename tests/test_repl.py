@@ -578,3 +578,21 @@ def test_a_supposed_or_typed_fact_of_an_unknown_predicate_is_an_error_not_a_sile
         assert "is not a predicate of this knowledge base: the fact would change nothing" in caught.value.render()
     assert session.kb.asserted == [] and session.assumptions == []
     assert execute(session, "qi_decided(aguilar).").text == "asserted qi_decided(aguilar)."
+
+
+def test_asof_changes_the_law_applied_and_keeps_the_session(tmp_path: Path) -> None:
+    session = Session.start(bundled_library_files(), DEFAULT_ENGINE)
+    execute(session, "sued_individually(officer_x).")
+    shown = execute(session, ":asof zapata").text
+    assert shown.startswith("law as of 2014-04-18; not in force (5):") and "appeal_pending_motion_to_dismiss" in shown
+    assert "pending_motion_to_dismiss" not in execute(session, "appealable_on(zapata_order, G)?").text
+    assert "Not in force on 2014-04-18:" in execute(session, ":whynot appealable_on(zapata_order, pending_motion_to_dismiss)").text
+    assert [atom.text for atom in session.kb.asserted] == ["sued_individually(officer_x)"]  # nothing lost
+    with pytest.raises(LexlogError, match="is not a date"):
+        execute(session, ":asof 2014-02-30")
+    assert session.kb.effective_date.isoformat() == "2014-04-18"  # a bad date changes nothing
+    execute(session, ":asof today")
+    assert "pending_motion_to_dismiss" in execute(session, "appealable_on(zapata_order, G)?").text
+    saved = tmp_path / "case.dl"
+    execute(session, f":save {saved}")
+    assert "judged as of" in saved.read_text()  # the loaded case files state their own dates: a note, not as_of
