@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from lexlog.grammar import Variable
 from lexlog.kb import (
     KnowledgeBase,
     LexlogError,
@@ -64,7 +65,11 @@ def example_query(kb: KnowledgeBase) -> str:
         return f"?- {chosen.predicate}({', '.join(_variable_name(p) for p in chosen.parameters)})."
     if kb.rules:
         head = kb.rules[-1].head
-        names = [f"X{number}" for number in range(1, len(head.arguments) + 1)]
+        # the rule's own variable names where it has them (`~fly(X)`), else X1, X2, ...
+        names = [
+            argument.name if isinstance(argument, Variable) and not argument.name.startswith("_") else f"X{number}"
+            for number, argument in enumerate(head.arguments, start=1)
+        ]
         return f"?- {head.predicate}({', '.join(names)})." if names else f"?- {head.predicate}."
     return "?- p(X)."
 

@@ -596,3 +596,9 @@ def test_asof_changes_the_law_applied_and_keeps_the_session(tmp_path: Path) -> N
     saved = tmp_path / "case.dl"
     execute(session, f":save {saved}")
     assert "judged as of" in saved.read_text()  # the loaded case files state their own dates: a note, not as_of
+
+
+def test_the_suggested_query_keeps_the_rule_s_own_variable_names(tmp_path: Path) -> None:
+    source = tmp_path / "birds.dl"
+    source.write_text("@defeasible\nfly(X) :- bird(X).\nbird(tweety).\n")
+    assert commands_module.example_query(KnowledgeBase.from_files([str(source)])) == "?- fly(X)."
