@@ -248,7 +248,8 @@ class Outcome:
         return any(condition in self.not_defeasibly for condition in instance.body)
 
     def undecided(self) -> set[GroundAtom]:
-        """Literals neither provable nor refuted definitely: not +∂, and no contrary is +Δ."""
+        """Literals not defeasibly provable (+∂) whose contrary is not definitely provable (+Δ): those left open
+        or refuted only defeasibly (both sides of an unresolved conflict, say), not those a strict contrary settles."""
         return {
             literal
             for literal in self.literals()
@@ -276,8 +277,11 @@ def prefer_specific(outcome: Outcome) -> None:
             closures[id(instance)] = strict_closure(outcome.layer.strict_rules, instance.conditions)
         return closures[id(instance)]
 
+    stated = outcome.layer.superior
     for instance in outcome.instances:
         for attacker in outcome.attackers(instance.head):
+            if attacker.number in stated.get(instance.number, ()) or instance.number in stated.get(attacker.number, ()):
+                continue  # an @overrides between the two rules decides; specificity only orders what it leaves open
             if set(attacker.conditions) <= closure(instance) and not set(instance.conditions) <= closure(attacker):
                 outcome.more_specific.add((id(instance), id(attacker)))
 

@@ -11,7 +11,7 @@ import datetime
 from typing import Iterable, Iterator
 
 from lexlog.grammar import print_value, suggest
-from lexlog.grammar.tree import Aggregate, AsOf, Authority, Conflict, Constraint, Fact, Literal, Program, Rule, Span
+from lexlog.grammar.tree import Aggregate, AsOf, Authority, Conflict, Constraint, Fact, Literal, Program, Rule, Span, complement
 from lexlog.kb.defeasible import layer_keys, uses_defeasible_logic
 from lexlog.kb.diagnostics import Diagnostic
 from lexlog.kb.in_force import earliest_decision, law_date_value
@@ -24,6 +24,12 @@ def defeasible_part(program: Program, options: object) -> Iterator[Diagnostic]:
         return
     yield from _unknown_labels(rules)
     yield from _superiority_cycles(rules)
+    for conflict in conflicts:
+        if conflict.first == conflict.second:
+            yield Diagnostic(
+                "self_conflict", "error", conflict.span, f"'{conflict.first}' cannot conflict with itself",
+                f"every {conflict.first} atom would attack itself and none could follow; name two predicates",
+            )
     keys = layer_keys(rules, conflicts)
     for rule in rules:
         for item in rule.body:
@@ -34,7 +40,7 @@ def defeasible_part(program: Program, options: object) -> Iterator[Diagnostic]:
                     item.span,
                     f"'not {item.atom.predicate}': '{item.atom.predicate}' is concluded defeasibly, and 'not' applies "
                     "only to what strict rules and facts settle",
-                    f"write the exception as a rule for the contrary (~{item.atom.predicate.lstrip('~')}) that "
+                    f"write the exception as a rule for the contrary ({complement(item.atom.predicate)}) that "
                     "overrides the general rule (@overrides LABEL), or test the conditions themselves",
                 )
             if isinstance(item, Aggregate) and (rule.head.key in keys or any(
@@ -71,7 +77,9 @@ def as_of_too_early(as_of: datetime.date, earliest: datetime.date, span: Span) -
 
 
 def _rule_annotations_elsewhere(program: Program) -> Iterator[Diagnostic]:
-    """`@since`, `@until`, a rule kind or `@overrides` before a fact or a constraint would be silently ignored."""
+    """Annotations that only a rule can carry, where they would be silently ignored: `@since`/`@until` before a
+    fact or a constraint, a rule kind or `@overrides` before a constraint. (A fact marked `@defeasible` is a
+    presumption, read as a rule without conditions.)"""
     for statement in [*program.of_type(Fact), *program.of_type(Constraint)]:
         annotations = statement.annotations
         what = "a fact" if isinstance(statement, Fact) else "a constraint"
@@ -79,9 +87,9 @@ def _rule_annotations_elsewhere(program: Program) -> Iterator[Diagnostic]:
             if law_date is not None:
                 yield Diagnostic(
                     "date_on_non_rule", "error", law_date.span, f"@since and @until date rules, not {what}",
-                    "a fact holds in the case whatever the date: state it or leave it out",
+                    "a fact holds in the case whatever the date, and a constraint always applies: remove it",
                 )
-        if annotations.kind != "strict" or annotations.overrides:
+        if isinstance(statement, Constraint) and (annotations.kind != "strict" or annotations.overrides):
             yield Diagnostic(
                 "kind_on_constraint", "error", annotations.kind_span if annotations.kind != "strict" else annotations.overrides[0].span,
                 f"@{annotations.kind if annotations.kind != 'strict' else 'overrides'} applies to rules, not {what}",

@@ -241,6 +241,7 @@ class KnowledgeBase:
         self._invalidate(rules_changed=False)
         if trial is not None:
             self._model, self.last_evaluation_seconds = model, trial.last_evaluation_seconds
+            self._outcome = trial._outcome  # the defeasible part's conclusions go with the model
         return ground
 
     def retract_fact(self, fact: Union[str, Atom]) -> bool:
@@ -497,7 +498,7 @@ class KnowledgeBase:
 
     def with_policy(self, policy: defeasible.Policy) -> "KnowledgeBase":
         """A copy that resolves a defeasible part's ambiguity by `policy` (blocking or propagating)."""
-        copied = self._copy_with(copy.copy(self._state), rules_changed=True)
+        copied = self._copy_with(copy.copy(self._state), rules_changed=False)  # the same rules, decided otherwise
         copied.policy = policy
         return copied
 

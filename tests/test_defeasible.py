@@ -105,6 +105,7 @@ def test_a_plain_program_is_unchanged_by_the_new_machinery(backend: str) -> None
         ('authority a = "A".\n@since a\np(X) :- q(X).\nq(x).\n', "undated_authority"),
         ("@since 2020-01-01\n@until 2019-01-01\np(X) :- q(X).\nq(x).\n", "empty_time_in_force"),
         ("@since 2030-01-01\np(a).\n", "date_on_non_rule"),
+        ("conflict p, p.\np(a).\n", "self_conflict"),
         ("q(a).\n@defeasible\nconstraint bad :- q(X).\n", "kind_on_constraint"),
     ],
 )
@@ -284,3 +285,21 @@ def test_lex_specialis_prefers_the_more_specific_rule(backend: str) -> None:
     specific = KnowledgeBase(backend, specificity=True)
     specific.load_source(source, "chickens.dl")
     assert answers(specific, "flies(X)") == {("tina",)} and answers(specific, "~flies(X)") == {("cora",)}
+
+
+def test_a_stated_override_is_not_reversed_by_lex_specialis(backend: str) -> None:
+    source = (
+        "bird(t). chicken(t).\n@label b\n@defeasible\n@overrides c\nflies(X) :- bird(X).\n"
+        "@label c\n@defeasible\n~flies(X) :- chicken(X), bird(X).\n"
+    )
+    kb = KnowledgeBase(backend, specificity=True)
+    kb.load_source(source, "stated.dl")
+    assert answers(kb, "flies(X)") == {("t",)} and answers(kb, "~flies(X)") == set()
+
+
+def test_a_fact_asserted_at_the_prompt_keeps_the_defeat_explanations(backend: str) -> None:
+    kb = birds(backend)
+    kb.assert_fact("penguin(tweety)", evaluate=True)
+    assert kb.defeasible_outcome is not None
+    attempt = kb.why_not("fly(tweety)").attempts[0].failures[0]
+    assert attempt.kind == "defeated" and attempt.detail.rule.name == "penguins_do_not"
