@@ -99,6 +99,17 @@ def _rule_annotations_elsewhere(program: Program) -> Iterator[Diagnostic]:
 
 def _unknown_labels(rules: list[Rule]) -> Iterator[Diagnostic]:
     labels = {rule.annotations.label for rule in rules if rule.annotations.label is not None}
+    strict = {rule.annotations.label for rule in rules if rule.annotations.kind == "strict" and rule.annotations.label}
+    for rule in rules:
+        for reference in rule.annotations.overrides:
+            if reference.label in strict:
+                yield Diagnostic(
+                    "overrides_strict_rule",
+                    "warning",
+                    reference.span,
+                    f"@overrides names '{reference.label}', a strict rule: a strict rule's conclusion is not overridden",
+                    f"mark the rule {reference.label} @defeasible if an exception may defeat it",
+                )
     for rule in rules:
         for reference in rule.annotations.overrides:
             if reference.label not in labels:
@@ -177,5 +188,6 @@ def dates_in_force(program: Program, options: object) -> Iterator[Diagnostic]:
         if "since" in dates and "until" in dates and dates["until"] <= dates["since"]:  # type: ignore[operator]
             yield Diagnostic(
                 "empty_time_in_force", "error", rule.annotations.until.span,  # type: ignore[union-attr]
-                "the rule ceases to be law before it becomes law", "check the @since and @until dates",
+                f"the rule ceases to be law ({print_value(dates['until'])}) no later than it becomes law "
+                f"({print_value(dates['since'])})", "the @until date must be later than the @since date",
             )

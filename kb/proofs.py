@@ -295,13 +295,14 @@ class Prover:
         binding = dict(items)
         premises: list[Premise] = []
         premises = self._premises(rule.body, binding)
-        defeated = self.defeated_attackers(atom) if self.outcome is not None else ()
+        defeated = self.defeated_attackers(atom, rule) if self.outcome is not None else ()
         return RuleStep(atom, reading, self.rule_ref(rule), items, tuple(premises), self.ranks[node], defeated)
 
     # --- defeasible conclusions ------------------------------------------------------------------------------
 
-    def defeated_attackers(self, atom: GroundAtom) -> tuple[Defeat, ...]:
-        """Each rule for the contrary of a defeasibly concluded atom, and why it did not prevail."""
+    def defeated_attackers(self, atom: GroundAtom, proof_rule: Optional[Rule] = None) -> tuple[Defeat, ...]:
+        """Each rule for the contrary of a defeasibly concluded atom, and why it did not prevail. An overriding rule
+        other than `proof_rule` (the one the proof shows) comes with the proofs of its conditions."""
         outcome = self.outcome
         assert outcome is not None
         if atom.key not in outcome.layer.keys or atom in outcome.definitely:
@@ -319,7 +320,11 @@ class Prover:
             elif outcome.policy == "propagating" and unsupported is not None:
                 found.append(Defeat("unsupported", ref, attacker.head, condition=unsupported, defeater=defeater))
             elif winner is not None:
-                found.append(Defeat("overridden", ref, attacker.head, by=self.rule_ref(winner.rule), defeater=defeater))
+                # the overriding rule's own conditions, proved: the exception's footing is part of the answer
+                premises = self._attacker_premises(winner) if winner.rule is not proof_rule else ()
+                found.append(
+                    Defeat("overridden", ref, attacker.head, by=self.rule_ref(winner.rule), premises=premises, defeater=defeater)
+                )
         return tuple(found)
 
     def overruled(self, rule: Rule, atom: GroundAtom) -> Defeat:

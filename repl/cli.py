@@ -216,7 +216,7 @@ def run_test(arguments: argparse.Namespace) -> int:
                 line = expectation.expectation.span.line
                 print(f"  {'PASS' if expectation.passed else 'FAIL'}  {expectation.text}  (line {line})")
                 if not expectation.passed:
-                    text = render(result.explain_failure(expectation), "text", colour=colour)
+                    text = render_dated(result.knowledge_base, result.explain_failure(expectation), "text", colour=colour)
                     print(_indent(text, "        "))
             for violation in result.violations:
                 assert result.knowledge_base is not None
@@ -251,7 +251,7 @@ def _test_document(report: Any) -> dict[str, Any]:
                 "explanation": None,
             }
             if not expectation.passed:
-                item["explanation"] = json.loads(render(result.explain_failure(expectation), "json"))
+                item["explanation"] = json.loads(render_dated(result.knowledge_base, result.explain_failure(expectation), "json"))
             entry["expectations"].append(item)
         for violation in result.violations:
             entry["violations"].append(

@@ -303,3 +303,21 @@ def test_a_fact_asserted_at_the_prompt_keeps_the_defeat_explanations(backend: st
     assert kb.defeasible_outcome is not None
     attempt = kb.why_not("fly(tweety)").attempts[0].failures[0]
     assert attempt.kind == "defeated" and attempt.detail.rule.name == "penguins_do_not"
+
+
+def test_an_exception_to_an_exception_shows_its_footing_and_a_strict_override_is_warned(backend: str) -> None:
+    source = (
+        "@label enforceable\n@defeasible\nenforceable(C) :- contract(C).\n"
+        "@label minors\n@defeasible\n@overrides enforceable\n~enforceable(C) :- contract(C), minor_party(C).\n"
+        "@label necessaries\n@defeasible\n@overrides minors\n"
+        "enforceable(C) :- contract(C), minor_party(C), necessaries(C).\n"
+        "contract(k). minor_party(k). necessaries(k).\n"
+    )
+    proof = KnowledgeBase.from_source(source, "contracts.dl", backend).explain("enforceable(k)")
+    (defeat,) = proof.defeated
+    assert defeat.by.name == "necessaries" and [p.atom.text for p in defeat.premises] == [
+        "contract(k)", "minor_party(k)", "necessaries(k)"
+    ]
+    kb = KnowledgeBase()
+    warnings = kb.load_source(source.replace("@defeasible\nenforceable(C) :- contract(C).", "enforceable(C) :- contract(C)."), "strict.dl")
+    assert "overrides_strict_rule" in {d.code for d in warnings}
