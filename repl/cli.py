@@ -30,7 +30,6 @@ from lexlog.kb import (
     import_sara_case,
     library_names,
     library_path,
-    render,
     render_dated,
     render_violation,
     run_tests,
@@ -136,11 +135,6 @@ def run_query(arguments: argparse.Namespace) -> int:
 _FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
 
 
-def _render(explanation: Any, format: str, stream: Any) -> str:
-    options = {"colour": True} if format == "text" and _use_colour(stream) else {}
-    return render(explanation, _FORMATS[format], **options)
-
-
 def run_explain(arguments: argparse.Namespace) -> int:
     if len(arguments.items) < 2:
         print("lexlog explain: give the files, then the atom: lexlog explain FILE... ATOM", file=sys.stderr)
@@ -158,21 +152,21 @@ def run_explain(arguments: argparse.Namespace) -> int:
     if arguments.why_not:
         if follows:
             print(f"{answer.goal.text} does follow; its proof is in the why-not answer", file=sys.stderr)
-        print(_render_with_dates(knowledge_base, answer, arguments.format))
+        print(_render(knowledge_base, answer, arguments.format))
         return EXIT_NEGATIVE if follows else EXIT_OK
     if not follows:
         print(f"{answer.goal.text} does not follow; why not:", file=sys.stderr)
-        print(_render_with_dates(knowledge_base, answer, arguments.format))
+        print(_render(knowledge_base, answer, arguments.format))
         return EXIT_NEGATIVE
     try:
         proof = knowledge_base.explain(atom)
     except LexlogError as error:  # a pattern with variables: a proof needs a ground atom
         return _input_error(error)
-    print(_render_with_dates(knowledge_base, proof, arguments.format))
+    print(_render(knowledge_base, proof, arguments.format))
     return EXIT_OK
 
 
-def _render_with_dates(knowledge_base: KnowledgeBase, explanation: object, format: str) -> str:
+def _render(knowledge_base: KnowledgeBase, explanation: object, format: str) -> str:
     """The explanation, then the rules it leaves out as not in force on the date (JSON: a `not_in_force` list)."""
     options = {"colour": True} if format == "text" and _use_colour(sys.stdout) else {}
     return render_dated(knowledge_base, explanation, _FORMATS[format], **options)
