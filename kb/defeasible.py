@@ -312,7 +312,15 @@ def decide(outcome: Outcome, specificity: bool = False) -> Outcome:
         prefer_specific(outcome)
     literals = outcome.literals()
     strict = {literal: [i for i in outcome.rules_for(literal) if i.kind == "strict"] for literal in literals}
-    supporting = {literal: [i for i in outcome.rules_for(literal) if i.kind != "defeater"] for literal in literals}
+    # what each literal is contested by does not change between rounds: gathered once, not on every round
+    contests = {
+        literal: _Contest(
+            [i for i in outcome.rules_for(literal) if i.kind != "defeater"],
+            outcome.contraries(literal),
+            outcome.attackers(literal),
+        )
+        for literal in literals
+    }
     changed = True
     while changed:
         changed = False
@@ -328,15 +336,23 @@ def decide(outcome: Outcome, specificity: bool = False) -> Outcome:
                 outcome.not_definitely.add(literal)
                 changed = True
             if outcome.policy == "propagating":
-                changed |= _support_step(outcome, literal, supporting[literal])
-            changed |= _defeasible_step(outcome, literal, supporting[literal])
+                changed |= _support_step(outcome, literal, contests[literal])
+            changed |= _defeasible_step(outcome, literal, contests[literal])
     return outcome
 
 
-def _defeasible_step(outcome: Outcome, literal: GroundAtom, supporting: list[Instance]) -> bool:
+@dataclass(frozen=True)
+class _Contest:
+    """A literal's rules (defeaters aside), its contraries, and the rules for them (defeaters included)."""
+
+    supporting: list[Instance]
+    contraries: list[GroundAtom]
+    attackers: list[Instance]
+
+
+def _defeasible_step(outcome: Outcome, literal: GroundAtom, contest: _Contest) -> bool:
     changed = False
-    contraries = outcome.contraries(literal)
-    attackers = outcome.attackers(literal)
+    supporting, contraries, attackers = contest.supporting, contest.contraries, contest.attackers
     propagating = outcome.policy == "propagating"
     if literal not in outcome.defeasibly:
         applicable = [i for i in supporting if outcome.applicable(i)]
@@ -374,10 +390,10 @@ def _all_supported(outcome: Outcome, instance: Instance) -> bool:
     return all(condition in outcome.supported for condition in instance.body)
 
 
-def _support_step(outcome: Outcome, literal: GroundAtom, supporting: list[Instance]) -> bool:
+def _support_step(outcome: Outcome, literal: GroundAtom, contest: _Contest) -> bool:
     """Support (+Σ, -Σ), for ambiguity propagation: a chain of rules not beaten by an applicable attacker."""
     changed = False
-    attackers = outcome.attackers(literal)
+    supporting, attackers = contest.supporting, contest.attackers
     if literal not in outcome.supported and (
         literal in outcome.definitely
         or any(

@@ -513,8 +513,12 @@ class KnowledgeBase:
 
     def left_out_for(self, explanation: object) -> list[LeftOut]:
         """The rules not in force that conclude a predicate the explanation is about."""
-        predicates = {node.atom.predicate for node in walk(explanation) if hasattr(node, "atom")}
-        predicates |= {node.goal.predicate for node in walk(explanation) if isinstance(node, WhyNot)}
+        predicates = set()
+        for node in walk(explanation):
+            if isinstance(node, WhyNot):
+                predicates.add(node.goal.predicate)
+            elif hasattr(node, "atom"):
+                predicates.add(node.atom.predicate)
         # a rule for the contrary (`~p` for `p`) would have contested the conclusion: it is relevant too
         predicates |= {complement(name) for name in predicates}
         return relevant(self.left_out, predicates)
