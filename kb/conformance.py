@@ -12,7 +12,7 @@ import re
 from typing import Any, Mapping
 
 from lexlog.grammar import Dialect, LexlogSyntaxError, parse
-from lexlog.grammar.tree import Atom, Constant, Fact, Span, Statement, complement
+from lexlog.grammar.tree import NEGATION_PREFIX, Atom, Constant, Fact, Span, Statement, complement
 from lexlog.kb import defeasible
 from lexlog.kb.checks import CheckOptions
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
@@ -174,9 +174,9 @@ class _NamespacedNames:
         return _NAMESPACED.sub(rename, text)
 
     def original(self, predicate: str) -> str:
-        negated = predicate.startswith("~")
-        bare = predicate.lstrip("~")
-        return ("~" if negated else "") + self.originals.get(bare, bare)
+        if predicate.startswith(NEGATION_PREFIX):
+            return complement(self.original(complement(predicate)))
+        return self.originals.get(predicate, predicate)
 
 
 _NAMESPACED = re.compile(r"\b([a-z][A-Za-z0-9_]*):([a-z][A-Za-z0-9_]*)")
