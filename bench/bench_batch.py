@@ -10,7 +10,10 @@ The workload: `--cases` postures of the bundled law (`<fifth_circuit_qi>`), gene
   declared output's rows, and serialise the output line;
 * `raw-clingo`: the same JSON lines, the library's rules written once as clingo program text (heads and bodies in
   lexlog syntax, which is clingo syntax for this library: symbols, `not`, no arithmetic), each case's facts
-  appended as text, one `clingo.Control` per case: add, ground, solve, read the shown output atoms, serialise.
+  appended as text, one `clingo.Control` per case: add, ground, solve, read the shown output atoms, serialise;
+* `raw-clingo-externals`: the same rules grounded once in one `clingo.Control`, every input atom any case states
+  declared `#external`; per case: parse the line, set its facts' externals true, solve, read the shown output
+  atoms, serialise, set them false again.
 
 Every case's conclusions must agree between all rows (checked; the count of disagreements is printed and must
 be 0). Figures go in docs/cli.md.
@@ -50,9 +53,10 @@ def run_lexlog(lines: list[str], engine: str) -> tuple[float, list[dict]]:
 
 
 def clingo_program(knowledge_base: KnowledgeBase) -> tuple[str, list[tuple[str, int]]]:
-    """The library's rules as clingo text, and its outputs (shown)."""
+    """The library's rules in force today (what lexlog applies with no date given) as clingo text, and its
+    outputs (shown)."""
     lines = []
-    for rule in knowledge_base.rules:
+    for rule in knowledge_base.rules_in_force:
         head = print_atom(rule.head)
         lines.append(f"{head} :- {', '.join(print_body_item(item) for item in rule.body)}." if rule.body else f"{head}.")
     outputs = [d.key for d in knowledge_base.declarations if d.kind == "output"]
@@ -92,6 +96,52 @@ def run_raw_clingo(lines: list[str]) -> tuple[float, list[dict]]:
     return time.perf_counter() - started, results
 
 
+def _row(symbol: clingo.Symbol) -> list:
+    return [argument.name if argument.type == clingo.SymbolType.Function else argument.number for argument in symbol.arguments]
+
+
+def run_raw_clingo_externals(lines: list[str]) -> tuple[float, list[dict]]:
+    knowledge_base = KnowledgeBase.from_files([library_path("fifth_circuit_qi")])
+    rules, outputs = clingo_program(knowledge_base)
+    names = {name for name, _ in outputs}
+    started = time.perf_counter()
+    inputs = sorted({
+        clingo.Function(predicate, [clingo.Function(value) for value in row])
+        for line in lines
+        for predicate, rows in json.loads(line)["facts"].items()
+        for row in rows
+    })
+    control = clingo.Control(["--warn=none"])
+    control.add("base", [], rules + "".join(f"#external {symbol}.\n" for symbol in inputs))
+    control.ground([("base", [])])
+    results = []
+    for line in lines:
+        case = json.loads(line)
+        facts = [
+            clingo.Function(predicate, [clingo.Function(value) for value in row])
+            for predicate, rows in case["facts"].items()
+            for row in rows
+        ]
+        for symbol in facts:
+            control.assign_external(symbol, True)
+        conclusions: dict[str, list[list]] = {name: [] for name, _ in outputs}
+
+        def on_model(model: clingo.Model) -> None:
+            for symbol in model.symbols(shown=True):
+                if symbol.name in names:
+                    conclusions[symbol.name].append(_row(symbol))
+
+        control.solve(on_model=on_model)
+        for symbol in facts:
+            control.assign_external(symbol, False)
+        for rows in conclusions.values():
+            rows.sort()
+        output = {"id": case["id"], "conclusions": conclusions}
+        json.dumps(output)
+        results.append(output)
+    return time.perf_counter() - started, results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -105,6 +155,7 @@ def main() -> None:
 
     results: dict[str, tuple[float, list[dict]]] = {}
     results["raw-clingo"] = run_raw_clingo(lines)
+    results["raw-clingo-externals"] = run_raw_clingo_externals(lines)
     for engine in arguments.engines.split(","):
         results[f"lexlog-{engine}"] = run_lexlog(lines, engine)
 
