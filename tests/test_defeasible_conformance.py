@@ -11,17 +11,14 @@ lexlog does not implement (docs/conformance.md); `test_closure_policies_are_refu
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
-from unittest import mock
 
 import pytest
-import yaml
-from datalog_conformance.plugin import discover_yaml_tests, get_tests_dir
 from datalog_conformance.runner import ConformanceFailure, YamlTestRunner
+from datalog_conformance import schema
 from datalog_conformance.schema import Policy
 
 from lexlog.kb.conformance import LexlogDefeasibleEvaluator
-from test_conformance import _fast_safe_load
+from suite_cases import SuiteCase, discover
 
 REQUIRED = ("basic", "superiority", "ambiguity", "strict_only")
 UNSUPPORTED = ("closure", "klm")
@@ -43,20 +40,14 @@ BEYOND_BUDGET_ON_PYDATALOG = {"hmmer"}
 SLOW_ON_PYDATALOG = {"souffle_po3", "souffle_po4", "souffle_po5", "souffle_access1"}
 
 
-def cases(folders: tuple[str, ...]) -> list[tuple[str, object]]:
-    root = get_tests_dir() / "defeasible"
-    found = []
-    with mock.patch.object(yaml, "safe_load", _fast_safe_load):
-        for folder in folders:
-            for path, case in discover_yaml_tests(root / folder):
-                found.append((folder, case))
-    return found
+def cases(folders: tuple[str, ...]) -> list[tuple[str, SuiteCase]]:
+    return [(folder, case) for folder in folders for case in discover(f"defeasible/{folder}")]
 
 
 REQUIRED_CASES = cases(REQUIRED)
 
 
-def dialect_of(case) -> str | None:
+def dialect_of(case: schema.TestCase) -> str | None:
     """The dialect of a strict-only program, by the system it was harvested from; None: by its names."""
     return "nemo" if "nemo" in case.source else "souffle" if "souffle" in case.source else None
 
@@ -96,8 +87,9 @@ class CachingEvaluator:
 
 
 @pytest.mark.parametrize(("engine", "case"), parameters())
-def test_defeasible_case(engine: str, case) -> None:
-    YamlTestRunner(CachingEvaluator(engine, dialect_of(case))).run_test_case(case)
+def test_defeasible_case(engine: str, case: SuiteCase) -> None:
+    parsed = case.load()
+    YamlTestRunner(CachingEvaluator(engine, dialect_of(parsed))).run_test_case(parsed)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -105,7 +97,7 @@ def test_specificity_cases_without_lex_specialis_answer_as_defeasible_logic(engi
     """Tina the scared chicken: a rule says birds fly, a more specific one that scared chickens fly, another that
     chickens do not. No priority is stated, so plain defeasible logic leaves both sides refuted: flies(tina) and
     ~flies(tina) are -∂; with lex specialis, scared chickens fly."""
-    by_name = {case.name: case for _, case in REQUIRED_CASES}
+    by_name = {case.name: case.load() for _, case in REQUIRED_CASES if case.name in SPECIFICITY_CASES}
     assert SPECIFICITY_CASES <= set(by_name)
     plain = LexlogDefeasibleEvaluator(engine, specificity=False)
     for name in SPECIFICITY_CASES:
@@ -129,13 +121,13 @@ def test_lex_specialis_changes_no_case_without_a_specificity_conflict(engine: st
     for folder, case in REQUIRED_CASES:
         if case.name in SPECIFICITY_CASES or folder == "strict_only":
             continue
-        YamlTestRunner(plain).run_test_case(case)
+        YamlTestRunner(plain).run_test_case(case.load())
 
 
 def test_closure_policies_are_refused_by_name() -> None:
     unsupported = cases(UNSUPPORTED)
     assert Counter(folder for folder, _ in unsupported) == {"closure": 2, "klm": 1}
-    theory = next(case.theory for _, case in unsupported if case.theory is not None)
+    theory = next(case.load().theory for _, case in unsupported if case.load().theory is not None)
     for policy in (Policy.RATIONAL_CLOSURE, Policy.LEXICOGRAPHIC_CLOSURE, Policy.RELEVANT_CLOSURE):
         with pytest.raises(ValueError, match=f"does not implement the {policy.value} policy"):
             LexlogDefeasibleEvaluator("clingo").evaluate(theory, policy)
