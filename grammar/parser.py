@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import datetime
 import difflib
 import functools
 import hashlib
+import pickle
 import re
+import zlib
 from importlib import resources
 from typing import Any, Literal as TypingLiteral
 
+import lark
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lexlog.grammar.errors import LexlogSyntaxError
@@ -127,18 +131,85 @@ _STATEMENT_STARTS = {
 }
 
 
-@functools.cache
-def _parser() -> Lark:
-    source = resources.files("lexlog.grammar").joinpath("lexlog.lark").read_text(encoding="utf-8")
+# --- the parser and its stored tables ------------------------------------------------------------------------------
+#
+# Building the LALR tables from the grammar takes lark 25-90 ms, most of a short command's time after its imports.
+# So the tables are built when the grammar changes, not in every process: `write_parse_tables` stores them in the
+# module `lexlog.grammar.parse_tables`, marked with the grammar text's digest and lark's version, and a process loads
+# them (a few milliseconds) when both match, or else builds them as before. Nothing is written at run time (lark's
+# own cache writes a file the first time it runs), and the stored module ships as any other module does.
+
+
+def _grammar_source() -> str:
+    return resources.files("lexlog.grammar").joinpath("lexlog.lark").read_text(encoding="utf-8")
+
+
+def _grammar_digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _lark_options() -> dict[str, Any]:
+    """The options that are code, not tables: given again to a parser made from stored tables."""
+    return {"transformer": _ToTree(), "lexer_callbacks": {"LINE_COMMENT": _keep_comment, "BLOCK_COMMENT": _keep_comment}}
+
+
+def _build_parser(source: str) -> Lark:
     return Lark(
         source,
         parser="lalr",
         lexer="contextual",
         start=["start", "single_atom", "single_body"],
         maybe_placeholders=False,
-        transformer=_ToTree(),
-        lexer_callbacks={"LINE_COMMENT": _keep_comment, "BLOCK_COMMENT": _keep_comment},
+        **_lark_options(),
     )
+
+
+def stored_tables(source: str) -> dict[str, Any] | None:
+    """The stored tables, if they were made from this grammar text by this version of lark."""
+    try:
+        from lexlog.grammar import parse_tables
+    except ImportError:
+        return None
+    if parse_tables.GRAMMAR_SHA256 != _grammar_digest(source) or parse_tables.LARK_VERSION != lark.__version__:
+        return None
+    return pickle.loads(zlib.decompress(base64.b85decode(parse_tables.TABLES)))
+
+
+@functools.cache
+def _parser() -> Lark:
+    source = _grammar_source()
+    tables = stored_tables(source)
+    if tables is None:
+        return _build_parser(source)
+    # how the parsers lark's standalone generator writes load their tables
+    return Lark._load_from_dict(tables["data"], tables["memo"], **_lark_options())
+
+
+def write_parse_tables() -> str:
+    """Build the parser from the grammar and store its tables in `lexlog/grammar/parse_tables.py`; returns the path.
+    Run after changing lexlog.lark or upgrading lark (a test says when):
+    `python -c 'from lexlog.grammar.parser import write_parse_tables; write_parse_tables()'`."""
+    from lark.grammar import Rule as LarkRule
+    from lark.lexer import TerminalDef
+
+    source = _grammar_source()
+    data, memo = _build_parser(source).memo_serialize([TerminalDef, LarkRule])
+    data["options"] = {name: value for name, value in data["options"].items() if name not in _lark_options()}
+    packed = base64.b85encode(zlib.compress(pickle.dumps({"data": data, "memo": memo}, protocol=4), 9)).decode("ascii")
+    lines = [
+        '"""The parser\'s LALR tables, built from lexlog.lark by lark. Written by `write_parse_tables` in',
+        '`lexlog.grammar.parser`, which says when to write them again; not to be edited."""',
+        "",
+        f"GRAMMAR_SHA256 = {_grammar_digest(source)!r}",
+        f"LARK_VERSION = {lark.__version__!r}",
+        "TABLES = (",
+        *(f"    {packed[start : start + 110]!r}" for start in range(0, len(packed), 110)),
+        ")",
+    ]
+    path = str(resources.files("lexlog.grammar").joinpath("parse_tables.py"))
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write("\n".join(lines) + "\n")
+    return path
 
 
 def _keep_comment(token: Token) -> Token:

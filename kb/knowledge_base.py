@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 import datetime
+import itertools
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Sequence, Union
 
 from lexlog.grammar import (
@@ -59,7 +61,7 @@ from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Pr
 from lexlog.kb.in_force import LeftOut, relevant, resolve_as_of, split_in_force
 from lexlog.kb.json_values import to_json
 from lexlog.kb.loader import LoadedProgram, Loader
-from lexlog.kb.matching import ModelIndex, plan_body, solve
+from lexlog.kb.matching import ModelIndex, atom_answers, plan_body, solve, sorted_rows
 from lexlog.kb.normalize import normalize_body, normalize_rule
 from lexlog.kb.proofs import Prover
 from lexlog.kb.whynot import DEFAULT_DEPTH, explain_absence
@@ -73,11 +75,17 @@ class QueryResult:
 
     query: str
     variables: tuple[str, ...]
-    answers: tuple[dict[str, Value], ...]
+    rows: tuple[Row, ...]
+    """Each answer's values, in the order of `variables`."""
+
+    @cached_property
+    def answers(self) -> tuple[dict[str, Value], ...]:
+        """Each answer as a binding: `{"O": "zapata_order"}`."""
+        return tuple(dict(zip(self.variables, row)) for row in self.rows)
 
     @property
     def holds(self) -> bool:
-        return bool(self.answers)
+        return bool(self.rows)
 
     @property
     def is_ground(self) -> bool:
@@ -85,20 +93,25 @@ class QueryResult:
 
     def to_dict(self) -> dict[str, object]:
         """`{"query": "appealable(O)", "answers": [{"O": "zapata_order"}]}`; a true ground query has `[{}]`."""
-        return {"query": self.query, "answers": [{name: to_json(value) for name, value in answer.items()} for answer in self.answers]}
+        variables = self.variables
+        if set(map(type, itertools.chain.from_iterable(self.rows))) <= {int, str}:  # JSON's own: nothing to convert
+            answers = [dict(zip(variables, row)) for row in self.rows]
+        else:
+            answers = [dict(zip(variables, map(to_json, row))) for row in self.rows]
+        return {"query": self.query, "answers": answers}
 
     def table(self) -> str:
         """The answers for people: `yes.`/`no.` for a ground query, else a numbered table."""
         if self.is_ground:
             return "yes." if self.holds else "no."
-        if not self.answers:
+        if not self.rows:
             return "no answers."
         header = ["#", *self.variables]
-        rows = [[str(number), *(print_value(answer[name]) for name in self.variables)] for number, answer in enumerate(self.answers, 1)]
+        rows = [[str(number), *map(print_value, row)] for number, row in enumerate(self.rows, 1)]
         widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
         lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]]
         lines.insert(1, "  ".join("-" * width for width in widths))
-        count = len(self.answers)
+        count = len(self.rows)
         lines.append(f"({count} answer{'s' if count != 1 else ''})")
         return "\n".join(lines)
 
@@ -366,17 +379,14 @@ class KnowledgeBase:
         """Every answer to a conjunction of literals, e.g. `appealable(O), not appealed(O)`."""
         body, text = self._body(goal)
         variables = _named_variables(body)
-        steps = plan_body(normalize_body(body), ())
-        index = self._index()
-        seen: set[tuple[Value, ...]] = set()
-        answers: list[dict[str, Value]] = []
-        for binding in solve(steps, {}, index):
-            row = tuple(binding[name] for name in variables)
-            if row not in seen:
-                seen.add(row)
-                answers.append({name: binding[name] for name in variables})
-        answers.sort(key=lambda answer: tuple(order_key(answer[name]) for name in variables))
-        return QueryResult(text, variables, tuple(answers))
+        normal = normalize_body(body)
+        first = normal[0] if len(normal) == 1 else None
+        if isinstance(first, Literal) and not first.negated:
+            # One atom: read from its relation's rows; no index to build, no binding per answer.
+            rows = atom_answers(first.atom, variables, self.model.distinct_rows(first.atom.key))
+        else:
+            rows = {tuple(binding[name] for name in variables) for binding in solve(plan_body(normal, ()), {}, self._index())}
+        return QueryResult(text, variables, tuple(sorted_rows(rows)))
 
     def holds(self, atom: Union[str, Atom]) -> bool:
         ground = _ground_atom(self._ground(atom, "<input>"))

@@ -16,7 +16,7 @@ named.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from lexlog.grammar.tree import (
     COMPUTED_TERMS,
@@ -40,6 +40,21 @@ Binding = dict[str, Value]
 
 def row_sort_key(row: Sequence[Value]) -> tuple:
     return tuple(arithmetic.sort_key(value) for value in row)
+
+
+def sorted_rows(rows: Iterable[Row]) -> list[Row]:
+    """Distinct rows in the total order of values (`row_sort_key`).
+
+    Python's own order on tuples is that order wherever it compares two values of one kind (numbers, dates or
+    strings), and it refuses (TypeError) to compare values of two kinds; a sort that completes compared only values
+    of one kind, so its order is the total order. Only rows whose columns mix kinds pay for the key.
+    """
+    ordered = list(rows)
+    try:
+        ordered.sort()
+    except TypeError:
+        ordered.sort(key=row_sort_key)
+    return ordered
 
 
 def same_value(left: Value, right: Value) -> bool:
@@ -102,7 +117,8 @@ class RowIndex:
 
 
 class ModelIndex(RowIndex):
-    """A model's relations, indexed lazily (rows sorted once per predicate, for stable answers)."""
+    """A model's relations, indexed lazily (rows sorted once per predicate, for stable answers); membership is the
+    model's own."""
 
     def __init__(self, model: Model) -> None:
         super().__init__()
@@ -113,9 +129,7 @@ class ModelIndex(RowIndex):
         if key in self._loaded:
             return
         self._loaded.add(key)
-        rows = self.model.rows(key)
-        self._sets[key] = set(rows)
-        self._rows[key] = sorted(rows, key=row_sort_key)
+        self._rows[key] = sorted_rows(self.model.rows(key))
 
     def contains(self, key: PredicateKey, row: Row) -> bool:
         return row in self.model.rows(key)
@@ -303,6 +317,32 @@ def match_atom(atom: Atom, binding: Mapping[str, Value], rows: "RowIndex") -> It
                     break
         if ok:
             yield extended
+
+
+def atom_answers(atom: Atom, variables: Sequence[str], rows: Collection[Row]) -> Collection[Row]:
+    """The distinct values of `variables` (each an argument of `atom`) over the rows (distinct) that `atom` matches:
+    a query of one atom, answered from its relation's rows with no index to build."""
+    constants = [(position, argument.value) for position, argument in enumerate(atom.arguments) if isinstance(argument, Constant)]
+    first: dict[str, int] = {}
+    repeats: list[tuple[int, int]] = []  # a variable's later position, and its first
+    for position, argument in enumerate(atom.arguments):
+        if isinstance(argument, Variable):
+            if argument.name in first:
+                repeats.append((position, first[argument.name]))
+            else:
+                first[argument.name] = position
+        elif not isinstance(argument, Constant):
+            raise ValueError("body atoms must be normalised (no arithmetic): see lexlog.kb.normalize")
+    if constants or repeats:
+        rows = [
+            row for row in rows
+            if all(same_value(row[position], value) for position, value in constants)
+            and all(same_value(row[position], row[earlier]) for position, earlier in repeats)
+        ]
+    positions = [first[name] for name in variables]
+    if positions == list(range(len(atom.arguments))):
+        return rows  # every argument a variable asked for, in order: the rows themselves
+    return {tuple(row[position] for position in positions) for row in rows}
 
 
 def pattern_of(atom: Atom, binding: Mapping[str, Value]) -> tuple[Optional[Value], ...]:

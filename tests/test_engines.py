@@ -14,6 +14,8 @@ from pathlib import Path
 
 import clingo
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from lexlog.grammar import parse
 from lexlog.grammar.tree import Atom, BinaryOperation, Comparison, Constant, Fact, Literal, Rule, Variable
@@ -21,7 +23,9 @@ from lexlog.kb import arithmetic, functions
 from lexlog.kb.dependency import strata
 from lexlog.kb.engines import DEFAULT_ENGINE, ENGINES, get_engine
 from lexlog.kb.engines.base import EvaluationProgram, Model
-from lexlog.kb.engines.clingo_engine import ClingoEngine, decode_string, encode_string
+from lexlog.kb.engines.clingo_engine import (
+    ArgumentValues, ClingoEngine, decode_string, encode_string, read_atom_text, to_symbol,
+)
 from lexlog.kb.engines.pydatalog_engine import PyDatalogEngine
 from lexlog.kb.normalize import is_normal, normalize_body, normalize_rule
 
@@ -442,6 +446,29 @@ def test_clingo_string_encoding_keeps_order_and_round_trips():
     assert [decode_string(text) for text in encoded] == texts
     assert sorted(encoded) == encoded  # order kept
     assert all("\x00" not in text for text in encoded)
+
+
+# Every kind of value, with the strings most likely to confuse a reader of clingo's text: quotes, backslashes,
+# commas, parentheses, newlines, NUL.
+any_values = st.one_of(
+    st.integers(),
+    st.integers(min_value=-(2**200), max_value=2**200),
+    st.text(),
+    st.sampled_from(STRINGS + ['a"b', "a\\", '\\"', "x,y", "f(1,2)", 'lx_int("1")', "d20240105", "a\nb"]),
+    st.dates(),
+    st.fractions().filter(lambda number: number.denominator != 1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@example([10**5000 + 1, -(10**4400), Fraction(-(10**40), 3)])
+@example([])
+@given(st.lists(any_values, max_size=4))
+def test_an_atoms_clingo_text_reads_back_as_its_row(row):
+    symbol = clingo.Function("p3", [to_symbol(value) for value in row])
+    name, read = read_atom_text(str(symbol), ArgumentValues())
+    assert name == "p3"
+    assert [(type(value), value) for value in read] == [(type(value), value) for value in row]
 
 
 def test_python_looking_constants_are_never_executed(engine, tmp_path: Path):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from lexlog.kb import KnowledgeBase, LexlogError
+from lexlog.kb.matching import row_sort_key, sorted_rows
 
 RULES = """
 input edge(From, To) "there is an edge from {From} to {To}".
@@ -142,3 +146,68 @@ def test_a_misspelt_or_wrong_arity_goal_is_an_error_not_a_no(kb: KnowledgeBase) 
         with pytest.raises(LexlogError) as caught:
             ask("reach(a)")
         assert caught.value.code == "arity_mismatch"
+
+
+# --- queries of one atom -------------------------------------------------------------------------------------------
+
+MIXED = """
+p(1, 1). p(1, 2). p(2, "1"). p(2024-01-05, a). p(a, a). p(1.5, 2024-01-05). p(-3, b). p("1", 1).
+q(X, Y) :- p(Y, X).
+"""
+
+
+@pytest.mark.parametrize("engine", ["clingo", "pydatalog"])
+@pytest.mark.parametrize("goal", ["p(X, Y)", "q(X, Y)", "q(Y, X)", "p(X, X)", "p(1, Y)", "p(_, Y)", "p(X, _)", "p(1, 2)", "p(2, 1)"])
+def test_a_query_of_one_atom_answers_as_a_conjunction_does(engine: str, goal: str) -> None:
+    knowledge_base = KnowledgeBase.from_source(MIXED, "mixed.dl", engine=engine)
+    one = knowledge_base.query(goal)
+    twice = knowledge_base.query(f"{goal}, {goal}")  # the same question, answered through the index and bindings
+    assert one.rows == twice.rows and one.answers == twice.answers and one.holds == twice.holds
+
+
+def test_answers_come_in_the_total_order_of_values_and_print_as_json() -> None:
+    result = KnowledgeBase.from_source(MIXED, "mixed.dl").query("p(X, Y)")
+    day = datetime.date(2024, 1, 5)
+    assert result.rows == (
+        (-3, "b"), (1, 1), (1, 2), (Fraction(3, 2), day), (2, "1"), (day, "a"), ("1", 1), ("a", "a"),
+    )
+    assert result.answers[3] == {"X": Fraction(3, 2), "Y": day}
+    assert result.to_dict()["answers"][3] == {"X": {"number": "1.5"}, "Y": {"date": "2024-01-05"}}
+    assert result.to_dict()["answers"][0] == {"X": -3, "Y": "b"}
+
+
+def test_a_query_of_one_atom_reads_its_relation_alone() -> None:
+    knowledge_base = KnowledgeBase.from_source(MIXED, "mixed.dl")
+    assert len(knowledge_base.query("q(X, Y)").rows) == 8
+    # what it did not build: an index of the model, or a set of any relation's rows
+    assert knowledge_base._index_cache is None
+    assert knowledge_base.model.relations._sets == {}  # type: ignore[attr-defined]
+    assert knowledge_base.model.holds("q", (1, 1))  # a membership test makes the one set it needs
+    assert list(knowledge_base.model.relations._sets) == [("q", 2)]  # type: ignore[attr-defined]
+
+
+def test_the_parser_loads_tables_made_from_the_grammar_as_it_is() -> None:
+    from lexlog.grammar.parser import _build_parser, _grammar_source, _parser, stored_tables
+    from lexlog.kb import bundled_library_files
+
+    source = _grammar_source()
+    assert stored_tables(source) is not None, "lexlog.lark has changed: write the tables again (write_parse_tables)"
+    built = _build_parser(source)
+    for path in bundled_library_files():
+        text = Path(path).read_text(encoding="utf-8")
+        assert _parser().parse(text, start="start") == built.parse(text, start="start"), path
+
+
+_SORTABLE = st.one_of(
+    st.integers(-3, 3),
+    st.fractions(min_value=-3, max_value=3, max_denominator=4).filter(lambda number: number.denominator != 1),
+    st.dates(datetime.date(2024, 1, 1), datetime.date(2024, 1, 4)),
+    st.sampled_from(["", "a", "b", "1", "é"]),
+)
+
+
+@given(st.lists(st.tuples(_SORTABLE, _SORTABLE), unique=True), st.booleans())
+def test_rows_sort_in_the_total_order_of_values_whatever_kinds_they_mix(rows: list, numbers_only: bool) -> None:
+    if numbers_only:  # the common case, sorted by Python's own order
+        rows = [row for row in rows if all(type(item) is not str and type(item) is not datetime.date for item in row)]
+    assert sorted_rows(rows) == sorted(rows, key=row_sort_key)

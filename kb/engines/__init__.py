@@ -10,11 +10,18 @@ from typing import Callable
 
 from lexlog.kb.engines.base import Engine, EvaluationProgram, Model
 from lexlog.kb.engines.clingo_engine import ClingoEngine
-from lexlog.kb.engines.pydatalog_engine import PyDatalogEngine
+
+
+def _pydatalog() -> Engine:
+    # Imported when first asked for: importing pyDatalog costs a few milliseconds every process that never uses it.
+    from lexlog.kb.engines.pydatalog_engine import PyDatalogEngine
+
+    return PyDatalogEngine()
+
 
 ENGINES: dict[str, Callable[[], Engine]] = {
     "clingo": ClingoEngine,
-    "pydatalog": PyDatalogEngine,
+    "pydatalog": _pydatalog,
 }
 
 DEFAULT_ENGINE = "clingo"
@@ -28,6 +35,14 @@ def get_engine(name: str = DEFAULT_ENGINE) -> Engine:
         known = ", ".join(sorted(ENGINES))
         raise ValueError(f"unknown engine {name!r}; known engines: {known}") from None
     return factory()
+
+
+def __getattr__(name: str) -> object:
+    if name == "PyDatalogEngine":  # the class itself, imported as `_pydatalog` imports it
+        from lexlog.kb.engines.pydatalog_engine import PyDatalogEngine
+
+        return PyDatalogEngine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, Protocol
+from typing import Collection, Iterable, Iterator, Mapping, Protocol
 
 from lexlog.grammar.tree import Rule, Value
 
@@ -41,6 +41,29 @@ class EvaluationProgram:
             yield from stratum
 
 
+class ListedRelations(Mapping[PredicateKey, frozenset[Row]]):
+    """Relations as a backend produced them, each a collection of distinct rows (a list, in the order the backend
+    produced them, or a set), made a set only when first looked up: a question that reads one relation's rows in
+    order needs no set at all (`Model.distinct_rows`), and a backend's order sorts faster than a set's."""
+
+    def __init__(self, listed: Mapping[PredicateKey, Collection[Row]]) -> None:
+        self.listed = listed
+        self._sets: dict[PredicateKey, frozenset[Row]] = {}
+
+    def __getitem__(self, key: PredicateKey) -> frozenset[Row]:
+        rows = self._sets.get(key)
+        if rows is None:
+            listed = self.listed[key]
+            rows = self._sets[key] = listed if isinstance(listed, frozenset) else frozenset(listed)
+        return rows
+
+    def __iter__(self) -> Iterator[PredicateKey]:
+        return iter(self.listed)
+
+    def __len__(self) -> int:
+        return len(self.listed)
+
+
 @dataclass(frozen=True)
 class Model:
     """Every ground atom that follows, by predicate."""
@@ -49,6 +72,12 @@ class Model:
 
     def rows(self, key: PredicateKey) -> frozenset[Row]:
         return self.relations.get(key, frozenset())
+
+    def distinct_rows(self, key: PredicateKey) -> Collection[Row]:
+        """A relation's rows, each once, as the model holds them: for reading them all, not for membership."""
+        if isinstance(self.relations, ListedRelations):
+            return self.relations.listed.get(key, ())
+        return self.rows(key)
 
     def holds(self, predicate: str, row: Row) -> bool:
         return row in self.relations.get((predicate, len(row)), frozenset())
@@ -59,7 +88,7 @@ class Model:
                 yield predicate, row
 
     def __len__(self) -> int:
-        return sum(len(rows) for rows in self.relations.values())
+        return sum(len(self.distinct_rows(key)) for key in self.relations)
 
 
 DEFAULT_BUDGET = 5_000_000

@@ -22,6 +22,11 @@ returns no symbol, so the rule instance is dropped.
 
 A negated atom with a variable no positive atom binds (`not p(X, _G1)`, i.e. "no p(X, anything)") becomes a
 negated auxiliary atom over the bound variables, defined by a projection rule.
+
+Reading the model back.  clingo's Python API makes a call into the library for every attribute it is asked (an
+atom's `name`, its `arguments`, each argument's `type` and value), and those calls, not solving, were most of the
+cost of a large model.  An atom's text is one call: `p3(1,"a",d20240105)`.  So the model is read from the atoms'
+texts (`read_atom_text`), each distinct argument text converted to a value once.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Collection, Iterable, Mapping, Optional, Sequence
 
 import clingo
 from clingo import ast
@@ -43,6 +48,7 @@ from lexlog.kb.engines.base import (
     DEFAULT_BUDGET,
     EvaluationBudgetExceeded,
     EvaluationProgram,
+    ListedRelations,
     Model,
     PredicateKey,
     Row,
@@ -139,6 +145,53 @@ def _integer(text: str) -> int:
     return -integer_from_digits(text[1:]) if text.startswith("-") else integer_from_digits(text)
 
 
+# --- reading the model back ----------------------------------------------------------------------------------------
+
+# One argument of an atom's text: a quoted string (clingo escapes only `\\`, `"` and a newline), or anything up to the
+# next comma, with a quoted string in parentheses for `lx_int("...")` and `lx_num("...")`.
+_ARGUMENT = re.compile(r'"(?:[^"\\]|\\.)*"|[^,"]+(?:"[^"]*"\))?', re.DOTALL)
+_QUOTED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def value_from_text(text: str) -> Value:
+    """The value of one argument as clingo writes it: `-12`, `"a \\"quoted\\" text"`, `d20240105`, `lx_int("...")`,
+    `lx_num("numerator/denominator")` (the inverse of `to_symbol`, through the symbol's text)."""
+    first = text[0]
+    if first == '"':
+        inner = text[1:-1]
+        if "\\" in inner:
+            inner = _QUOTED.sub(lambda match: "\n" if match.group(1) == "n" else match.group(1), inner)
+        return decode_string(inner)
+    if first == "d":
+        return datetime.date(int(text[1:5]), int(text[5:7]), int(text[7:9]))
+    if text.startswith("lx_int("):
+        return _integer(text[8:-2])
+    if text.startswith("lx_num("):
+        numerator, denominator = text[8:-2].split("/")
+        return Fraction(_integer(numerator), _integer(denominator))
+    return int(text)
+
+
+class ArgumentValues(dict):
+    """Argument text -> value, each converted once (`value_from_text`): the same values recur across a model's
+    atoms."""
+
+    def __missing__(self, text: str) -> Value:
+        value = self[text] = value_from_text(text)
+        return value
+
+
+def read_atom_text(text: str, values: ArgumentValues) -> tuple[str, Row]:
+    """An atom's clingo name and row from its text: `p3(1,"a")`, or `p4` for no arguments."""
+    opening = text.find("(")
+    if opening < 0:
+        return text, ()
+    arguments = text[opening + 1 : -1]
+    # Without a string, no argument holds a comma: numbers and dates print as `-12` and `d20240105`.
+    parts = arguments.split(",") if '"' not in arguments else _ARGUMENT.findall(arguments)
+    return text[:opening], tuple(map(values.__getitem__, parts))
+
+
 # --- the program -------------------------------------------------------------------------------------------------
 
 
@@ -183,7 +236,7 @@ class _Translator:
     def __init__(self, native_order: bool = False) -> None:
         self.native_order = native_order
         self.names: dict[PredicateKey, str] = {}
-        self.reverse: dict[str, str] = {}
+        self.reverse: dict[str, PredicateKey] = {}
         self.context = _Context()
         self.auxiliary = 0
 
@@ -191,7 +244,7 @@ class _Translator:
         name = self.names.get(key)
         if name is None:
             name = self.names[key] = f"p{len(self.names)}"
-            self.reverse[name] = key[0]
+            self.reverse[name] = key
         return name
 
     def auxiliary_name(self) -> str:
@@ -372,26 +425,36 @@ class ClingoEngine:
             if "the evaluation stopped after" in str(error):
                 raise EvaluationBudgetExceeded(str(error).split("\n")[0]) from None
             raise
-        relations: dict[PredicateKey, set[Row]] = {key: set(rows) for key, rows in program.facts.items()}
-        found: list[Optional[Model]] = []
+        derived: dict[PredicateKey, list[Row]] = {}
+        found: list[None] = []
 
         def on_model(model: clingo.Model) -> None:
-            values: dict[clingo.Symbol, Value] = {}  # argument symbols repeat a lot: convert each once
-            reverse = translator.reverse
-            for symbol in model.symbols(shown=True):
-                if symbol.type is not clingo.SymbolType.Function:  # the placeholder shown when nothing is derived
-                    continue
-                predicate = reverse[symbol.name]
-                row = []
-                for argument in symbol.arguments:
-                    value = values.get(argument)
-                    if value is None:
-                        value = values[argument] = from_symbol(argument)
-                    row.append(value)
-                relations.setdefault((predicate, len(row)), set()).add(tuple(row))
+            derived.update(_read_shown(model, translator.reverse))
             found.append(None)
 
         result = control.solve(on_model=on_model)
         if not result.satisfiable or len(found) != 1:
             raise RuntimeError("clingo found no model: the program was not stratified")
-        return Model({key: frozenset(rows) for key, rows in relations.items()})
+        relations: dict[PredicateKey, Collection[Row]] = dict(program.facts)
+        for key, rows in derived.items():  # a model's atoms are distinct, but a relation may have facts as well
+            given = relations.get(key)
+            relations[key] = rows if given is None else given.union(rows)
+        return Model(ListedRelations(relations))
+
+
+def _read_shown(model: clingo.Model, names: Mapping[str, PredicateKey]) -> dict[PredicateKey, list[Row]]:
+    """The shown atoms' rows by predicate (see "Reading the model back" in the module documentation)."""
+    derived: dict[PredicateKey, list[Row]] = {}
+    values = ArgumentValues()
+    for symbol in model.symbols(shown=True):
+        name, row = read_atom_text(str(symbol), values)
+        key = names.get(name)
+        if key is None:  # the placeholder term shown when nothing is derived
+            continue
+        if len(row) != key[1]:
+            raise RuntimeError(f"clingo's atom {symbol} was read back as {row}")
+        rows = derived.get(key)
+        if rows is None:
+            rows = derived[key] = []
+        rows.append(row)
+    return derived
