@@ -1,24 +1,49 @@
 """The knowledge base: checks, evaluation, explanations. This module is its public face; the REPL and the
-command line use nothing else of `lexlog.kb`."""
+command line use nothing else of `lexlog.kb`.
 
+A name is imported from its module when first asked for (`__getattr__`): a command that queries does not pay for
+the modules of fuzzing, batch runs or the SARA importer.
+"""
+
+from __future__ import annotations
+
+import importlib
 from importlib import resources
 
-from lexlog.kb.checking import CheckReport, check_files, check_source
-from lexlog.kb.checks import CheckOptions
-from lexlog.kb.diagnostics import Diagnostic, LexlogError
-from lexlog.kb.engines import DEFAULT_ENGINE, ENGINES
-from lexlog.kb.explanation import FactOrigin, GroundAtom, Proof, WhyNot
-from lexlog.kb.batch import BatchError, BatchRunner, Case, case_line, run_batch
-from lexlog.kb.functions import FUNCTIONS, ROUNDING_MODES
-from lexlog.kb.formatting import format_source, write_atomically
-from lexlog.kb.fuzz import ConditionReason, FuzzResult, explain_violation, fuzz_files, fuzz_knowledge_base, render_violation, violation_heading
-from lexlog.kb.knowledge_base import ExpectationResult, KnowledgeBase, QueryResult, Violation
-from lexlog.kb.loader import library_names, library_path
-from lexlog.kb.postures import Posture, PostureSpace, case_file, posture_strategy
-from lexlog.kb.render import RENDERERS, note_text, render
-from lexlog.kb.render.in_force import render_dated
-from lexlog.kb.sara import SaraImportError, import_sara_case, write_lexlog_case
-from lexlog.kb.testing import FileTestResult, TestReport, run_knowledge_base, run_tests
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "lexlog.kb.checking": ("CheckReport", "check_files", "check_source"),
+    "lexlog.kb.checks": ("CheckOptions",),
+    "lexlog.kb.diagnostics": ("Diagnostic", "LexlogError"),
+    "lexlog.kb.engines": ("DEFAULT_ENGINE", "ENGINES"),
+    "lexlog.kb.explanation": ("FactOrigin", "GroundAtom", "Proof", "WhyNot"),
+    "lexlog.kb.batch": ("BatchError", "BatchRunner", "Case", "case_line", "run_batch"),
+    "lexlog.kb.functions": ("FUNCTIONS", "ROUNDING_MODES"),
+    "lexlog.kb.formatting": ("format_source", "write_atomically"),
+    "lexlog.kb.fuzz": ("ConditionReason", "FuzzResult", "explain_violation", "fuzz_files", "fuzz_knowledge_base", "render_violation", "violation_heading"),
+    "lexlog.kb.knowledge_base": ("ExpectationResult", "KnowledgeBase", "QueryResult", "Violation"),
+    "lexlog.kb.loader": ("library_names", "library_path"),
+    "lexlog.kb.postures": ("Posture", "PostureSpace", "case_file", "posture_strategy"),
+    "lexlog.kb.render.in_force": ("render_dated",),
+    "lexlog.kb.sara": ("SaraImportError", "import_sara_case", "write_lexlog_case"),
+    "lexlog.kb.testing": ("FileTestResult", "TestReport", "run_knowledge_base", "run_tests"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+# Imported now: `render` names both a function and the subpackage it comes from, and importing any of the
+# subpackage's modules later would bind the package's attribute to the subpackage.
+from lexlog.kb.render import RENDERERS, note_text, render  # noqa: E402
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = getattr(importlib.import_module(module), name)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 def bundled_case_files() -> list[str]:
@@ -43,62 +68,10 @@ def bundled_example_files() -> list[str]:
 
 def bundled_library_files() -> list[str]:
     """The bundled law's entry point and its case files (what the prompt opens on)."""
+    from lexlog.kb.loader import library_names, library_path
+
     entry = [library_path("fifth_circuit_qi")] if "fifth_circuit_qi" in library_names() else []
     return entry + bundled_case_files()
 
 
-__all__ = [
-    "BatchError",
-    "BatchRunner",
-    "Case",
-    "ConditionReason",
-    "FuzzResult",
-    "Posture",
-    "PostureSpace",
-    "case_file",
-    "case_line",
-    "explain_violation",
-    "fuzz_knowledge_base",
-    "fuzz_files",
-    "posture_strategy",
-    "render_violation",
-    "run_batch",
-    "violation_heading",
-    "DEFAULT_ENGINE",
-    "FUNCTIONS",
-    "ROUNDING_MODES",
-    "ENGINES",
-    "RENDERERS",
-    "SaraImportError",
-    "import_sara_case",
-    "write_lexlog_case",
-    "CheckOptions",
-    "CheckReport",
-    "Diagnostic",
-    "ExpectationResult",
-    "FactOrigin",
-    "FileTestResult",
-    "GroundAtom",
-    "KnowledgeBase",
-    "LexlogError",
-    "Proof",
-    "QueryResult",
-    "TestReport",
-    "Violation",
-    "WhyNot",
-    "bundled_case_files",
-    "bundled_example_files",
-    "bundled_hypothetical_files",
-    "bundled_library_files",
-    "check_files",
-    "check_source",
-    "format_source",
-    "library_names",
-    "library_path",
-    "note_text",
-    "render",
-    "render_dated",
-    "run_knowledge_base",
-    "run_tests",
-    "write_atomically",
-]
+__all__ = [*_MODULE_OF, "RENDERERS", "note_text", "render", "bundled_case_files", "bundled_example_files", "bundled_hypothetical_files", "bundled_library_files"]

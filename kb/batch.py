@@ -7,16 +7,22 @@ every conclusion the knowledge base's declared `output` predicates take for it,
 declaration order, rows sorted; a knowledge base that declares no output reports every predicate a rule concludes),
 and, when asked, `"explanations": {"appealable(o1)": <lexlog.explanation/2 document>, ...}`.
 
-The knowledge base is loaded once; each case's facts are supposed on it (`KnowledgeBase.suppose_ground`), so no
-file is parsed again per case. A line that is not a valid case is reported (`BatchError`, with its line number)
-and skipped; the other cases still run.
+The knowledge base is loaded once; no file is parsed again per case. The lines are taken a chunk at a time
+(`CHUNK_SIZE` cases): the chunk's valid cases are supposed on the knowledge base and evaluated together, in one
+backend evaluation (`KnowledgeBase.suppose_each`), which gives each case the model its own evaluation would give at
+a fraction of the cost; the outputs come back in input order. A line that is not a valid case is reported
+(`BatchError`, with its line number) and skipped; the other cases still run. A chunk that cannot be evaluated
+together (the evaluation budget stops it) is decided case by case, so that only a case at fault fails.
+
+`lexlog.kb.batch_workers` spreads the chunks over worker processes, `lexlog.kb.batch_dask` over a Dask cluster;
+both give the same output lines as one process.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Union
+from typing import Any, Iterable, Iterator, Sequence, Union
 
 from lexlog.grammar import print_atom, suggest
 from lexlog.grammar.tree import Atom, Constant, Declaration, Rule, Value
@@ -30,6 +36,13 @@ from lexlog.kb.postures import Posture, PostureSpace
 from lexlog.kb.render.json import to_document
 
 PredicateKey = tuple[str, int]
+
+CHUNK_SIZE = 250
+"""Cases evaluated together. Past a few hundred, a larger chunk saves little more per case (bench/bench_batch_scale.py),
+and a chunk is also the unit of work handed to a worker process or a Dask worker."""
+
+NumberedLine = tuple[int, str]
+"""An input line and its number (from 1), as error messages cite it."""
 
 
 @dataclass(frozen=True)
@@ -128,8 +141,33 @@ class BatchRunner:
     # --- evaluating ---------------------------------------------------------------------------------------------
 
     def evaluate(self, case: Case) -> dict[str, Any]:
-        """The output line for a case: its id, its conclusions and (with `explain`) their explanations."""
-        supposition = self.knowledge_base.suppose_ground(case.posture.atoms)
+        """The output line for a case, evaluated on its own: its id, its conclusions and (with `explain`) their
+        explanations. Raises LexlogError (the evaluation budget stopped it)."""
+        return self._output(case, self.knowledge_base.suppose_ground(case.posture.atoms))
+
+    def evaluate_together(self, cases: Sequence[Case]) -> list[Union[dict[str, Any], BatchError]]:
+        """The output line of each case, the cases evaluated in one pass; the same lines as `evaluate` gives each
+        case, or a `BatchError` for a case whose own evaluation fails."""
+        try:
+            suppositions = self.knowledge_base.suppose_each([case.posture.atoms for case in cases])
+        except LexlogError:
+            # The budget stopped the cases together: decide each alone, so that only a case at fault fails.
+            return [self._evaluate_alone(case) for case in cases]
+        return [self._output_or_error(case, supposition) for case, supposition in zip(cases, suppositions)]
+
+    def _evaluate_alone(self, case: Case) -> Union[dict[str, Any], BatchError]:
+        try:
+            return self.evaluate(case)
+        except LexlogError as error:
+            return BatchError(case.line, error.render(False))
+
+    def _output_or_error(self, case: Case, supposition: KnowledgeBase) -> Union[dict[str, Any], BatchError]:
+        try:
+            return self._output(case, supposition)
+        except LexlogError as error:  # a defeasible part is decided per case, so its evaluation may fail here
+            return BatchError(case.line, error.render(False))
+
+    def _output(self, case: Case, supposition: KnowledgeBase) -> dict[str, Any]:
         model = supposition.model
         conclusions: dict[str, list[list[Value]]] = {}
         for key in self.outputs:
@@ -145,24 +183,50 @@ class BatchRunner:
             result["explanations"] = explanations
         return result
 
-    def run(self, lines: Iterable[str]) -> Iterator[Union[dict[str, Any], BatchError]]:
-        """One output per non-blank line: the case's result, or a `BatchError` for a line that is not a case."""
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
+    def run(self, lines: Iterable[str], chunk_size: int = CHUNK_SIZE) -> Iterator[Union[dict[str, Any], BatchError]]:
+        """One output per non-blank line, in input order: the case's result, or a `BatchError` for a line that is
+        not a case. The lines are read and evaluated `chunk_size` at a time."""
+        for chunk in numbered_chunks(lines, chunk_size):
+            yield from self.run_chunk(chunk)
+
+    def run_chunk(self, chunk: Sequence[NumberedLine]) -> list[Union[dict[str, Any], BatchError]]:
+        """The output of each line of a chunk, in order; its valid cases evaluated together."""
+        parsed: list[Union[Case, BatchError]] = []
+        for number, line in chunk:
             try:
-                case = self.parse(line, number)
+                parsed.append(self.parse(line, number))
             except ValueError as error:
-                yield BatchError(number, str(error))
-                continue
-            try:
-                yield self.evaluate(case)
-            except LexlogError as error:
-                yield BatchError(number, error.render(False))
+                parsed.append(BatchError(number, str(error)))
+        cases = [item for item in parsed if isinstance(item, Case)]
+        evaluated = iter(self.evaluate_together(cases) if cases else [])
+        return [item if isinstance(item, BatchError) else next(evaluated) for item in parsed]
+
+    def output_lines(self, chunk: Sequence[NumberedLine]) -> list[Union[str, BatchError]]:
+        """`run_chunk` with each output as its JSON line (`output_text`): what a worker sends back."""
+        return [output if isinstance(output, BatchError) else output_text(output) for output in self.run_chunk(chunk)]
 
 
 def _row_order(row: tuple[Value, ...]) -> tuple:
     return tuple(order_key(value) for value in row)
+
+
+def numbered_chunks(lines: Iterable[str], size: int = CHUNK_SIZE) -> Iterator[list[NumberedLine]]:
+    """The non-blank lines with their numbers, `size` at a time; read lazily, so standard input streams."""
+    chunk: list[NumberedLine] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        chunk.append((number, line))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def output_text(output: dict[str, Any]) -> str:
+    """A case's output as its line of `lexlog batch` output (without the newline)."""
+    return json.dumps(output, ensure_ascii=False)
 
 
 def run_batch(knowledge_base: KnowledgeBase, lines: Iterable[str], explain: bool = False) -> Iterator[Union[dict[str, Any], BatchError]]:
@@ -175,4 +239,4 @@ def case_line(case_id: Any, posture: Posture) -> str:
     return json.dumps({"id": case_id, "facts": posture.to_json()}, ensure_ascii=False)
 
 
-__all__ = ["BatchError", "BatchRunner", "Case", "case_line", "run_batch"]
+__all__ = ["CHUNK_SIZE", "BatchError", "BatchRunner", "Case", "case_line", "numbered_chunks", "output_text", "run_batch"]

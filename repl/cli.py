@@ -12,30 +12,29 @@ import json
 import os
 import sys
 import time
-from typing import Any, Callable, Optional, Sequence
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+# What every command needs. A command's own modules (fuzzing, batch runs, the SARA importer) are imported in its
+# function, so that a query does not pay for them at start-up.
 from lexlog.kb import (
     DEFAULT_ENGINE,
     ENGINES,
-    BatchError,
-    BatchRunner,
     KnowledgeBase,
     LexlogError,
-    SaraImportError,
     bundled_case_files,
     bundled_library_files,
     check_files,
     format_source,
-    fuzz_knowledge_base,
-    import_sara_case,
     library_names,
     library_path,
     render_dated,
-    render_violation,
     run_tests,
     write_atomically,
-    write_lexlog_case,
 )
+
+if TYPE_CHECKING:
+    from lexlog.kb.batch_workers import OutputLine
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_INPUT_ERROR = 0, 1, 2
 
@@ -195,6 +194,8 @@ def _at_least(least: int):
 
 
 def run_test(arguments: argparse.Namespace) -> int:
+    from lexlog.kb import render_violation
+
     files = arguments.files or bundled_case_files()
     report = run_tests(files, arguments.engine, arguments.as_of)
     if arguments.json:
@@ -229,6 +230,8 @@ def run_test(arguments: argparse.Namespace) -> int:
 
 def _test_document(report: Any) -> dict[str, Any]:
     """`lexlog test --json` (documented in docs/cli.md)."""
+    from lexlog.kb import render_violation
+
     files = []
     for result in report.files:
         entry: dict[str, Any] = {"file": result.file, "ok": result.ok, "error": None, "expectations": [], "violations": []}
@@ -272,6 +275,8 @@ def _test_document(report: Any) -> dict[str, Any]:
 
 
 def run_fuzz(arguments: argparse.Namespace) -> int:
+    from lexlog.kb import fuzz_knowledge_base
+
     files = arguments.files or _library_entry()
     knowledge_base = _load(files, arguments.engine, arguments.as_of)
     if knowledge_base is None:
@@ -347,12 +352,40 @@ def _count_lines(path: str) -> Optional[int]:
         return None
 
 
+def _batch_outputs(arguments: argparse.Namespace, files: list[str], knowledge_base: KnowledgeBase, stream: Any) -> Iterator[OutputLine]:
+    """The output lines of the cases on `stream`, in input order: evaluated here, by worker processes or on Dask."""
+    from lexlog.kb.batch import BatchError, BatchRunner, output_text
+    from lexlog.kb.batch_dask import run_on_dask
+    from lexlog.kb.batch_workers import BatchSource, run_in_processes
+
+    runner = BatchRunner(knowledge_base, explain=arguments.explain)
+    workers = arguments.workers or os.cpu_count() or 1
+    source = BatchSource.of(knowledge_base, files, arguments.explain)
+    if arguments.dask is not None:
+        return run_on_dask(source, stream, arguments.dask or None, workers)
+    if workers > 1:
+        return run_in_processes(runner, source, stream, workers)
+    return (output if isinstance(output, BatchError) else output_text(output) for output in runner.run(stream))
+
+
+def _scheduler_address(text: str) -> str:
+    """`--dask`'s address: a scheduler's (tcp://host:8786, host:8786); anything else is most likely a file that
+    followed `--dask`, so say where the files go."""
+    if text and ":" not in text:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a scheduler address (tcp://HOST:PORT); to run on a local cluster, give --dask after the files"
+        )
+    return text
+
+
 def run_batch_command(arguments: argparse.Namespace) -> int:
+    from lexlog.kb.batch import BatchError
+    from lexlog.kb.batch_workers import BatchWorkerError
+
     files = arguments.files or _library_entry()
     knowledge_base = _load(files, arguments.engine, arguments.as_of)
     if knowledge_base is None:
         return EXIT_INPUT_ERROR
-    runner = BatchRunner(knowledge_base, explain=arguments.explain)
     if arguments.cases == "-":
         stream, total = sys.stdin, None
     else:
@@ -365,14 +398,18 @@ def run_batch_command(arguments: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr, total)
     errors = 0
     try:
-        for output in runner.run(stream):
+        for output in _batch_outputs(arguments, files, knowledge_base, stream):
             if isinstance(output, BatchError):
                 errors += 1
                 progress.clear()
                 print(f"{arguments.cases}:{output.line}: {output.message}", file=sys.stderr)
             else:
-                sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
+                sys.stdout.write(output + "\n")
             progress.step()
+    except BatchWorkerError as error:
+        progress.clear()
+        print(f"lexlog batch: {error}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
     finally:
         if stream is not sys.stdin:
             stream.close()
@@ -384,6 +421,8 @@ def run_batch_command(arguments: argparse.Namespace) -> int:
 def run_import_sara(arguments: argparse.Namespace) -> int:
     """Each SARA case file as a lexlog case over <us_tax>: to standard output (one file), or DIR/NAME.dl with --out.
     A file that cannot be imported is reported as FILE:LINE: message, and the others go on."""
+    from lexlog.kb import SaraImportError, import_sara_case, write_lexlog_case
+
     if len(arguments.cases) > 1 and not arguments.out:
         print("lexlog import-sara: several case files need --out DIR", file=sys.stderr)
         return EXIT_INPUT_ERROR
@@ -492,6 +531,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("files", nargs="*", metavar="FILE")
     batch.add_argument("--cases", required=True, metavar="CASES.jsonl", help="one case a line; - for standard input")
     batch.add_argument("--explain", action="store_true", help="add each conclusion's explanation (lexlog.explanation/2)")
+    batch.add_argument(
+        "--workers", type=_at_least(1), metavar="N",
+        help="worker processes (default: one per core; 1: in this process); with --dask alone, the local cluster's",
+    )
+    batch.add_argument(
+        "--dask", nargs="?", const="", type=_scheduler_address, metavar="SCHEDULER_ADDRESS",
+        help="evaluate on a Dask cluster: its scheduler's address, or none for a local cluster (needs lexlog[dask])",
+    )
     batch.set_defaults(run=run_batch_command, extra_positionals="files")
 
     sara = commands.add_parser(
