@@ -4,20 +4,32 @@ into a model per case, each the same as the case's own evaluation would give.
 
 What it saves is the fixed cost of an evaluation (a backend run per aggregate stage, the rules handed over each
 time), which dominates when each case is small: the SARA cases over `<us_tax>` are a few hundred facts each.
+
+`violated_cases` asks less: only which integrity constraints each case violates. Each constraint becomes a rule
+concluding `#violated(N)` (`constraint_rules`), carried per case like every other rule, so one evaluation decides
+every case (`lexlog fuzz`, thousands of postures). `engine_reading_only` gives a backend whose model holds just
+those atoms: clingo then converts a few atoms back to values rather than every atom each case derives, most of
+the cost of a small case.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Literal, Rule, Variable, term_variables
+from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Constant, Constraint, Literal, Rule, Variable, term_variables
 from lexlog.kb import aggregates
 from lexlog.kb.dependency import strata
+from lexlog.kb.engines import get_engine
 from lexlog.kb.engines.base import Engine, Model, PredicateKey, Row
+from lexlog.kb.engines.clingo_engine import ClingoEngine
 from lexlog.kb.matching import item_variables
+from lexlog.kb.normalize import normalize_rule
 
 CASE_PREDICATE = "#case"
 """The auxiliary predicate that lists the cases; `#` begins no parsed name."""
+
+VIOLATED_PREDICATE = "#violated"
+"""`#violated(N)`: the body of the Nth constraint holds (`#violated(Case, N)` once carried per case)."""
 
 
 def _case_variable(rules: Sequence[Rule]) -> Variable:
@@ -65,18 +77,12 @@ def rules_with_case(rules: Sequence[Rule]) -> tuple[tuple[Rule, ...], ...]:
 def evaluate_cases(
     engine: Engine,
     case_strata: tuple[tuple[Rule, ...], ...],
-    fact_sets: Sequence[Mapping[PredicateKey, frozenset[Row]]],
+    fact_sets: Sequence[Mapping[PredicateKey, Iterable[Row]]],
     budget: int = 0,
     seconds: float = 0,
 ) -> list[Model]:
     """The model of each fact set under the rules (`case_strata` from `rules_with_case`), from one evaluation."""
-    facts: dict[PredicateKey, set[Row]] = {(CASE_PREDICATE, 1): {(number,) for number in range(len(fact_sets))}}
-    for number, relations in enumerate(fact_sets):
-        for (name, arity), rows in relations.items():
-            facts.setdefault((name, arity + 1), set()).update((number, *row) for row in rows)
-    model = aggregates.evaluate(
-        engine, case_strata, {key: frozenset(rows) for key, rows in facts.items()}, budget, seconds
-    )
+    model = aggregates.evaluate(engine, case_strata, _case_facts(fact_sets), budget, seconds)
     split: list[dict[PredicateKey, set[Row]]] = [{} for _ in fact_sets]
     for (name, arity), rows in model.relations.items():
         if name == CASE_PREDICATE:
@@ -84,3 +90,48 @@ def evaluate_cases(
         for row in rows:
             split[row[0]].setdefault((name, arity - 1), set()).add(row[1:])
     return [Model({key: frozenset(rows) for key, rows in relations.items()}) for relations in split]
+
+
+def _case_facts(fact_sets: Sequence[Mapping[PredicateKey, Iterable[Row]]]) -> dict[PredicateKey, frozenset[Row]]:
+    """Every fact set's rows, each taking its case's number first, and `#case(N)` for each case."""
+    facts: dict[PredicateKey, set[Row]] = {(CASE_PREDICATE, 1): {(number,) for number in range(len(fact_sets))}}
+    for number, relations in enumerate(fact_sets):
+        for (name, arity), rows in relations.items():
+            facts.setdefault((name, arity + 1), set()).update((number, *row) for row in rows)
+    return {key: frozenset(rows) for key, rows in facts.items()}
+
+
+# --- which cases violate a constraint -------------------------------------------------------------------------
+
+
+def constraint_rules(constraints: Sequence[Constraint]) -> list[Rule]:
+    """Each constraint as a normalised rule `#violated(N) :- body.`, N its position in `constraints`."""
+    return [
+        normalize_rule(Rule(Atom(VIOLATED_PREDICATE, (Constant(number),)), constraint.body, span=constraint.span))
+        for number, constraint in enumerate(constraints)
+    ]
+
+
+def violated_cases(
+    engine: Engine,
+    case_strata: tuple[tuple[Rule, ...], ...],
+    fact_sets: Sequence[Mapping[PredicateKey, Iterable[Row]]],
+    budget: int = 0,
+    seconds: float = 0,
+) -> list[frozenset[int]]:
+    """For each fact set, the numbers of the constraints it violates, from one evaluation of `case_strata` (from
+    `rules_with_case` over the normalised rules and `constraint_rules`)."""
+    model = aggregates.evaluate(engine, case_strata, _case_facts(fact_sets), budget, seconds)
+    found: list[set[int]] = [set() for _ in fact_sets]
+    for case, number in model.rows((VIOLATED_PREDICATE, 2)):
+        found[case].add(number)  # type: ignore[index]
+    return [frozenset(numbers) for numbers in found]
+
+
+def engine_reading_only(name: str, key: PredicateKey, case_strata: tuple[tuple[Rule, ...], ...]) -> Engine:
+    """The backend `name`, for evaluations of which only the atoms of `key` are read: with clingo and rules without
+    aggregates (whose stages read each other's atoms), its models hold only those atoms and the facts; any other
+    backend is returned as it is, and its models hold everything."""
+    engine = get_engine(name)
+    has_aggregates = any(aggregates.has_aggregates(rule) for stratum in case_strata for rule in stratum)
+    return ClingoEngine(shown=key) if type(engine) is ClingoEngine and not has_aggregates else engine

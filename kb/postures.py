@@ -1,7 +1,7 @@
 """Case postures: sets of input facts, generated from a knowledge base's input vocabulary.
 
-One module for every generator of postures: `lexlog fuzz` (hypothesis searches them for a violated integrity
-constraint), the property tests of the bundled library (hypothesis), and the batch benchmark (plain `random`).
+One module for every generator of postures: `lexlog fuzz` and the batch benchmark (plain `random`, seeded:
+`PostureSpace.random_posture`), and the property tests of the bundled library (hypothesis: `posture_strategy`).
 
 A `PostureSpace` is what may be generated for a knowledge base:
 
@@ -14,7 +14,7 @@ A `PostureSpace` is what may be generated for a knowledge base:
 * for each sort a domain: the constants the files use in a position of that sort (`motion_to_dismiss` in
   `asserted_qi(D, motion_to_dismiss)`, a constant a variable of the sort is compared with, the constants of a
   case file's facts), then `fresh` new constants named after the sort (`order1`, `order2`, ...). Constants the
-  files use come first, so hypothesis shrinks towards them.
+  files use come first, so shrinking (fuzz's or hypothesis's) moves towards them.
 
 A `Posture` is a set of ground input atoms. It converts to and from the JSON facts object of `lexlog batch`
 (`{"discovery_order": [["o1", "smith"]]}`) and prints as a ready-to-load case file (`case_file`).
@@ -27,6 +27,7 @@ import os
 import random as random_module
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -262,51 +263,66 @@ class PostureSpace:
         is instantiated (unbound variables chosen from their sort with `choose`), kept if it is an input, and
         otherwise unfolded through a rule (chosen with `choose`) whose head matches it, `depth` levels deep.
         Negated atoms and comparisons are ignored: the noise facts may or may not defeat them."""
-        inputs = {predicate.key for predicate in self.predicates}
+        inputs = self.input_keys
         found: list[GroundAtom] = []
         stack: list[tuple[_Clause, dict[str, Value], int]] = [(goal, {}, 0)]
         while stack:
             clause, binding, level = stack.pop()
-            for atom in clause.positives:
+            for key, steps in clause.steps:
                 values: list[Value] = []
-                for position, argument in enumerate(atom.arguments):
-                    if isinstance(argument, Constant):
-                        values.append(argument.value)
-                    elif isinstance(argument, Variable) and argument.is_anonymous:
-                        values.append(choose(clause.anonymous[(atom.key, position)]))
-                    elif isinstance(argument, Variable):
-                        if argument.name not in binding:
-                            binding[argument.name] = choose(clause.variables[argument.name])
-                        values.append(binding[argument.name])
+                for kind, payload, domain in steps:
+                    if kind is _VALUE:
+                        values.append(payload)
+                    elif kind is _ANY:
+                        values.append(choose(domain))
+                    elif kind is _VARIABLE:
+                        if payload not in binding:
+                            binding[payload] = choose(domain)
+                        values.append(binding[payload])
                     else:  # arithmetic: not unfolded
                         break
                 else:
-                    ground = GroundAtom(atom.predicate, tuple(values))
-                    if atom.key in inputs:
+                    ground = GroundAtom(key[0], tuple(values))
+                    if key in inputs:
                         found.append(ground)
                     elif level < depth:
-                        matching = [(rule, head) for rule in self.rules.get(atom.key, ()) if (head := rule.match(ground)) is not None]
+                        matching = [(rule, head) for rule in self.rules.get(key, ()) if (head := rule.match(ground)) is not None]
                         if matching:
                             rule, head = choose(matching)
                             stack.append((rule, head, level + 1))
         return found
 
-    def random_posture(
+    def random_atoms(
         self, rng: random_module.Random, max_rows: int = 3, density: float = 0.3, max_goals: int = 3
-    ) -> Posture:
-        """A posture drawn with `rng` (plain `random`, for benchmarks): the support of up to `max_goals` goals
-        (`unfold`), plus noise: each predicate gets, with probability `density`, between 1 and `max_rows` rows."""
-        atoms = []
+    ) -> list[GroundAtom]:
+        """The atoms of `random_posture`, as drawn (repeats included, in no canonical order): what a search that
+        makes thousands of postures and keeps one needs."""
+        atoms: list[GroundAtom] = []
         if self.goals:
             for _ in range(rng.randint(0, max_goals)):
                 atoms += self.unfold(rng.choice(self.goals), rng.choice)
+        if max_rows < 1:
+            return atoms
+        choice, draw = rng.choice, rng.random
         for predicate in self.predicates:
-            if rng.random() >= density:
+            if draw() >= density:
                 continue
+            domains = [self.domains[sort] for sort in predicate.sorts]
             for _ in range(rng.randint(1, max_rows)):
-                row = tuple(rng.choice(self.domains[sort]) for sort in predicate.sorts)
-                atoms.append(GroundAtom(predicate.name, row))
-        return Posture.of(atoms)
+                atoms.append(GroundAtom(predicate.name, tuple([choice(domain) for domain in domains])))
+        return atoms
+
+    def random_posture(
+        self, rng: random_module.Random, max_rows: int = 3, density: float = 0.3, max_goals: int = 3
+    ) -> Posture:
+        """A posture drawn with `rng` (plain `random`: `lexlog fuzz`, benchmarks): the support of up to `max_goals`
+        goals (`unfold`), plus noise: each predicate gets, with probability `density`, between 1 and `max_rows`
+        rows."""
+        return Posture.of(self.random_atoms(rng, max_rows, density, max_goals))
+
+    @cached_property
+    def input_keys(self) -> frozenset[PredicateKey]:
+        return frozenset(predicate.key for predicate in self.predicates)
 
     @property
     def is_empty(self) -> bool:
@@ -351,6 +367,11 @@ def posture_strategy(space: PostureSpace, max_rows: int = 4, max_goals: int = 3)
     return postures()
 
 
+_VALUE, _ANY, _VARIABLE, _COMPUTED = "value", "any", "variable", "computed"
+"""What the generator does with an argument of a body atom: take the constant, choose any value of the position's
+sort, take (or choose, the first time) the variable's value, or give up on the atom (arithmetic)."""
+
+
 @dataclass(frozen=True, eq=False)
 class _Clause:
     """A rule (or a constraint's body, with no head) as the generator unfolds it."""
@@ -360,19 +381,51 @@ class _Clause:
     variables: Mapping[str, tuple[Value, ...]]  # each named variable's domain
     anonymous: Mapping[tuple[PredicateKey, int], tuple[Value, ...]]  # the domain of a `_` at a position
 
+    @cached_property
+    def steps(self) -> tuple[tuple[PredicateKey, tuple[tuple[str, Any, tuple[Value, ...]], ...]], ...]:
+        """Each positive atom's key and, per argument, (what to do, the constant or variable name, the domain to
+        choose from): worked out once, as `unfold` walks the clause thousands of times."""
+        steps = []
+        for atom in self.positives:
+            arguments = []
+            for position, argument in enumerate(atom.arguments):
+                if isinstance(argument, Constant):
+                    arguments.append((_VALUE, argument.value, ()))
+                elif isinstance(argument, Variable) and argument.is_anonymous:
+                    arguments.append((_ANY, None, self.anonymous[(atom.key, position)]))
+                elif isinstance(argument, Variable):
+                    arguments.append((_VARIABLE, argument.name, self.variables[argument.name]))
+                else:
+                    arguments.append((_COMPUTED, None, ()))
+            steps.append((atom.key, tuple(arguments)))
+        return tuple(steps)
+
+    @cached_property
+    def _head_steps(self) -> tuple[tuple[str, Any], ...] | None:
+        """The head's arguments as (what, the constant or variable name); None if it computes one."""
+        assert self.head is not None
+        steps = []
+        for argument in self.head.arguments:
+            if isinstance(argument, Constant):
+                steps.append((_VALUE, argument.value))
+            elif isinstance(argument, Variable):
+                steps.append((_ANY, None) if argument.is_anonymous else (_VARIABLE, argument.name))
+            else:
+                return None
+        return tuple(steps)
+
     def match(self, ground: GroundAtom) -> dict[str, Value] | None:
         """The binding under which the head is `ground`, or None."""
-        assert self.head is not None
+        steps = self._head_steps
+        if steps is None:
+            return None  # arithmetic in the head
         binding: dict[str, Value] = {}
-        for argument, value in zip(self.head.arguments, ground.arguments):
-            if isinstance(argument, Constant):
-                if argument.value != value:
+        for (kind, payload), value in zip(steps, ground.arguments):
+            if kind is _VALUE:
+                if payload != value:
                     return None
-            elif isinstance(argument, Variable) and not argument.is_anonymous:
-                if binding.setdefault(argument.name, value) != value:
-                    return None
-            elif not isinstance(argument, Variable):
-                return None  # arithmetic in the head
+            elif kind is _VARIABLE and binding.setdefault(payload, value) != value:
+                return None
         return binding
 
 

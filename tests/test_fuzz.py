@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import random
+import shutil
+from pathlib import Path
+
+import pytest
 
 from lexlog.kb import (
     KnowledgeBase,
     Posture,
     PostureSpace,
     case_file,
+    cases_together,
     explain_violation,
     fuzz_knowledge_base,
     library_path,
 )
+from lexlog.kb.engines.base import EvaluationBudgetExceeded
 from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.fuzz import ViolationJudge
 
 PLANTED = """\
 input employee(Person).
@@ -78,15 +85,36 @@ def test_posture_json_round_trip_and_case_file():
     assert reloaded.holds("appealable(o1)") is False  # smith is not sued individually: no QI, no appeal
 
 
+def broken_library(directory: Path) -> KnowledgeBase:
+    """A copy of the bundled law with gate three's bar on requests beyond qualified immunity dropped: only a
+    posture passing gates one and two exposes it."""
+    copy = directory / "library"
+    shutil.copytree(Path(library_path("fifth_circuit_qi")).parent, copy)
+    gates = copy / "protective_orders.dl"
+    text = gates.read_text()
+    broken = text.replace("    addresses_question(R, Q),\n    not seeks_beyond_qi(R).", "    addresses_question(R, Q).")
+    assert broken != text
+    gates.write_text(broken)
+    return KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")])
+
+
+def assert_one_minimal(knowledge_base: KnowledgeBase, posture: Posture) -> None:
+    """The posture violates a constraint, and leaving out any one of its facts removes every violation."""
+    assert knowledge_base.suppose_ground(posture.atoms).violations()
+    for index in range(len(posture)):
+        smaller = [atom for position, atom in enumerate(posture) if position != index]
+        assert not knowledge_base.suppose_ground(smaller).violations(), posture.facts_text()
+
+
 def test_fuzz_finds_and_shrinks_planted_violation():
     result = fuzz_knowledge_base(KnowledgeBase.from_source(PLANTED), max_examples=300, seed=2)
     assert result.found and result.tried > 0 and result.rate > 0
     assert {violation.constraint.name for violation in result.violations} == {"approver_on_leave"}
     assert sorted(atom.predicate for atom in result.posture) == ["acting_for", "employee", "manager_of", "on_leave"]
-    # 1-minimal: leaving out any fact removes every violation
-    for index in range(len(result.posture)):
-        smaller = [atom for position, atom in enumerate(result.posture) if position != index]
-        assert not KnowledgeBase.from_source(PLANTED).suppose_ground(smaller).violations()
+    assert_one_minimal(KnowledgeBase.from_source(PLANTED), result.posture)
+    # values moved to the front of their domain: a deputy and a manager, the manager also the employee
+    assert result.posture.values() == {"person1", "person2"}
+    assert result.unshrunk_facts > len(result.posture) and 0 < result.shrink_tried < result.tried
 
 
 def test_violation_explanation_proves_each_condition():
@@ -97,26 +125,115 @@ def test_violation_explanation_proves_each_condition():
     assert "% constraint approver_on_leave is violated" in result.case_file()
 
 
+def test_fuzz_is_deterministic_for_a_seed():
+    knowledge_base = KnowledgeBase.from_source(PLANTED)
+    first, second = (fuzz_knowledge_base(knowledge_base, max_examples=300, seed=5) for _ in range(2))
+    assert first.posture == second.posture and first.tried == second.tried
+    assert first.case_file() == second.case_file()
+
+
 def test_fuzz_bundled_library_is_consistent():
-    result = fuzz_knowledge_base(library(), max_examples=100, seed=11)
-    assert not result.found and result.constraints == 26 and result.tried >= 100
+    result = fuzz_knowledge_base(library(), max_examples=1000, seed=11)
+    assert not result.found and result.constraints == 26 and result.tried == 1000 and result.shrink_tried == 0
+
+
+def test_the_search_decides_postures_many_at_a_time(monkeypatch):
+    """1,000 postures in 8 evaluations (25, 50, 100, then 200 at a time), none of them supposed alone."""
+    evaluations: list[int] = []
+    original = cases_together.violated_cases
+
+    def counted(engine, case_strata, fact_sets, *arguments):
+        evaluations.append(len(fact_sets))
+        return original(engine, case_strata, fact_sets, *arguments)
+
+    def alone(*arguments):
+        raise AssertionError("a posture was decided alone")
+
+    monkeypatch.setattr(cases_together, "violated_cases", counted)
+    knowledge_base = library()
+    monkeypatch.setattr(knowledge_base, "suppose_ground", alone)
+    result = fuzz_knowledge_base(knowledge_base, max_examples=1000, seed=3)
+    assert not result.found and evaluations == [25, 50, 100, 200, 200, 200, 200, 25]
+
+
+def test_fuzz_leaves_no_files_in_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fuzz_knowledge_base(KnowledgeBase.from_source(PLANTED), max_examples=300, seed=1)
+    fuzz_knowledge_base(KnowledgeBase.from_source("input p(X).\nconstraint never :- p(X), not p(X).\n"), max_examples=50)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_fuzz_finds_a_deep_planted_bug_in_a_copy_of_the_library(tmp_path):
-    """Drop gate three's bar on requests beyond qualified immunity: only a posture passing gates one and two exposes it."""
-    import shutil
-    from pathlib import Path
-
-    copy = tmp_path / "library"
-    shutil.copytree(Path(library_path("fifth_circuit_qi")).parent, copy)
-    gates = copy / "protective_orders.dl"
-    text = gates.read_text()
-    broken = text.replace("    addresses_question(R, Q),\n    not seeks_beyond_qi(R).", "    addresses_question(R, Q).")
-    assert broken != text
-    gates.write_text(broken)
-    result = fuzz_knowledge_base(KnowledgeBase.from_files([str(copy / "fifth_circuit_qi.dl")]), max_examples=1000, seed=8)
+    knowledge_base = broken_library(tmp_path)
+    result = fuzz_knowledge_base(knowledge_base, max_examples=1000, seed=8)
     assert result.found
     assert "permitted_request_beyond_qi" in {violation.constraint.name for violation in result.violations}
+    assert_one_minimal(knowledge_base, result.posture)
+
+
+AGGREGATES = """\
+input claim(Party, Claim).
+input party(Party).
+claims(P, N) :- party(P), N = count : { claim(P, C) }.
+constraint several_claims :- claims(P, N), N > 1.
+"""
+
+DEFEASIBLE = """\
+input bird(Animal).
+input penguin(Animal).
+@label flies_rule
+@defeasible
+flies(X) :- bird(X).
+@defeasible
+@overrides flies_rule
+~flies(X) :- penguin(X).
+constraint grounded_bird :- bird(X), ~flies(X).
+"""
+
+FILE_FACTS_AND_ARITHMETIC = """\
+input n(Count: integer).
+limit(3).
+m(X + 1) :- n(X).
+constraint past_the_limit :- m(Y), limit(L), Y > L.
+"""
+
+
+def decided_both_ways(knowledge_base: KnowledgeBase, count: int, seed: int = 0) -> tuple[list[bool], list[bool]]:
+    """The judge's verdicts on `count` drawn postures, and each posture's own `violations()`."""
+    space = PostureSpace.of(knowledge_base)
+    rng = random.Random(seed)
+    postures = [space.random_atoms(rng, 4) for _ in range(count)]
+    together = ViolationJudge(knowledge_base).violating(postures)
+    return together, [bool(knowledge_base.suppose_ground(atoms).violations()) for atoms in postures]
+
+
+@pytest.mark.parametrize(
+    "source, engine",
+    [(PLANTED, "clingo"), (PLANTED, "pydatalog"), (AGGREGATES, "clingo"), (DEFEASIBLE, "clingo"), (FILE_FACTS_AND_ARITHMETIC, "clingo")],
+)
+def test_postures_decided_together_agree_with_each_alone(source, engine):
+    together, alone = decided_both_ways(KnowledgeBase.from_source(source, engine=engine), 100)
+    assert together == alone and 0 < sum(alone) < len(alone)
+
+
+def test_postures_decided_together_agree_on_the_broken_library(tmp_path):
+    together, alone = decided_both_ways(broken_library(tmp_path), 300, seed=1)
+    assert together == alone and 0 < sum(alone)
+
+
+def test_cases_over_the_budget_together_are_decided_alone():
+    """Each posture computes a few values, 100 together more than the budget: the judge decides them one by one."""
+    knowledge_base = KnowledgeBase.from_source(FILE_FACTS_AND_ARITHMETIC)
+    knowledge_base.budget = 20
+    judge = ViolationJudge(knowledge_base)
+    space = PostureSpace.of(knowledge_base)
+    rng = random.Random(0)
+    postures = [space.random_atoms(rng, 4) for _ in range(100)]
+    with pytest.raises(EvaluationBudgetExceeded):
+        fact_sets = [{("n", 1): [atom.arguments for atom in atoms]} for atoms in postures]
+        cases_together.violated_cases(judge.engine, judge.case_strata, fact_sets, knowledge_base.budget)
+    alone = [bool(knowledge_base.suppose_ground(atoms).violations()) for atoms in postures]
+    assert judge.violating(postures) == alone and 0 < sum(alone)
 
 
 def test_a_violation_shows_the_constraints_citations_and_notes() -> None:

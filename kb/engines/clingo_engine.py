@@ -391,8 +391,11 @@ class ClingoEngine:
 
     name = "clingo"
 
-    def __init__(self, arguments: Sequence[str] = ()):
+    def __init__(self, arguments: Sequence[str] = (), shown: Optional[PredicateKey] = None):
+        """`shown`: read back only this predicate's derived atoms (the model then holds them and the facts), for a
+        caller that reads nothing else, such as `lexlog fuzz` deciding which cases violate a constraint."""
         self.arguments = ["--warn=none", *arguments]
+        self.shown = shown
         # The rules change far less often than the facts (a session, a batch of cases): translate them once. A
         # program with aggregates is evaluated in stages, each its own rules, so a few translations are kept.
         self._translations: IdentityCache[_Translations] = IdentityCache(TRANSLATIONS_KEPT)
@@ -402,7 +405,11 @@ class ClingoEngine:
         native = entry.rules_allow_native and _facts_allow_native_order(program.facts)
         if native not in entry.by_order:
             entry.by_order[native] = _statements(program.rules, native)
-        return entry.by_order[native]
+        translator, statements = entry.by_order[native]
+        if self.shown is not None:
+            name = translator.name(self.shown)
+            statements = [s for s in statements if s.ast_type != ast.ASTType.ShowSignature or s.name == name]
+        return translator, statements
 
     def evaluate(self, program: EvaluationProgram) -> Model:
         translator, statements = self._translate(program)
