@@ -471,6 +471,22 @@ def test_an_atoms_clingo_text_reads_back_as_its_row(row):
     assert [(type(value), value) for value in read] == [(type(value), value) for value in row]
 
 
+def test_the_models_atom_texts_are_those_clingo_writes():
+    from lexlog.kb.engines import clingo_engine
+
+    # The direct reading is in use: if a release of clingo drops the binding, this says so (the fallback still works).
+    assert clingo_engine._clingo_library is not None
+    values = [0, -12, 10**30, "plain", 'with "quotes", commas, \\ and\nlines', "é ü 中", "x" * 1000]
+    program = " ".join(f"p({clingo.String(value) if isinstance(value, str) else clingo.Number(value) if abs(value) < 2**31 else clingo.String(str(value))}, f(a, {index}))." for index, value in enumerate(values))
+    control = clingo.Control(["--warn=none"])
+    control.add("base", [], program + " q. #show p/2. #show q/0.")
+    control.ground([("base", [])])
+    seen: list[tuple[list[str], list[str]]] = []
+    control.solve(on_model=lambda model: seen.append((clingo_engine.shown_atom_texts(model), [str(symbol) for symbol in model.symbols(shown=True)])))
+    direct, through_the_api = seen[0]
+    assert direct == through_the_api and len(direct) == len(values) + 1
+
+
 def test_python_looking_constants_are_never_executed(engine, tmp_path: Path):
     marker = tmp_path / "PWNED"
     payloads = [

@@ -26,7 +26,10 @@ negated auxiliary atom over the bound variables, defined by a projection rule.
 Reading the model back.  clingo's Python API makes a call into the library for every attribute it is asked (an
 atom's `name`, its `arguments`, each argument's `type` and value), and those calls, not solving, were most of the
 cost of a large model.  An atom's text is one call: `p3(1,"a",d20240105)`.  So the model is read from the atoms'
-texts (`read_atom_text`), each distinct argument text converted to a value once.
+texts (`read_atom_text`), each distinct argument text converted to a value once.  `str(symbol)` is itself mostly
+Python around two calls into the library (a buffer allocated, errors checked, per atom); `shown_atom_texts` makes
+those two calls itself through the library binding clingo's Python package is built on, with one buffer for the
+whole model, and falls back to `str(symbol)` if a release of clingo no longer has that binding.
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ from typing import Collection, Iterable, Mapping, Optional, Sequence
 
 import clingo
 from clingo import ast
+
+try:  # the cffi binding of clingo's C library, under its Python API (see "Reading the model back")
+    from clingo._internal import _ffi as _clingo_ffi, _lib as _clingo_library
+except ImportError:  # pragma: no cover - a clingo whose Python layer is built otherwise
+    _clingo_ffi = _clingo_library = None
 from lexlog.grammar.tree import COMPUTED_TERMS, Comparison, Constant, Literal, Rule, Term, Value, Variable, term_variables
 from lexlog.grammar.values import integer_from_digits, integer_text, is_date
 from lexlog.kb import arithmetic
@@ -449,17 +457,46 @@ class ClingoEngine:
         return Model(ListedRelations(relations))
 
 
+def shown_atom_texts(model: clingo.Model) -> list[str]:
+    """The text of each atom the model shows, as `str(symbol)` writes it (`p3(1,"a")`)."""
+    representation = getattr(model, "_rep", None)
+    if _clingo_library is None or representation is None:
+        return [str(symbol) for symbol in model.symbols(shown=True)]
+    library, ffi = _clingo_library, _clingo_ffi
+    show = library.clingo_show_type_shown
+    size_out = ffi.new("size_t*")
+    if not library.clingo_model_symbols_size(representation, show, size_out):
+        raise RuntimeError("clingo could not count the model's atoms")
+    count = size_out[0]
+    symbols = ffi.new("clingo_symbol_t[]", count)
+    if not library.clingo_model_symbols(representation, show, symbols, count):
+        raise RuntimeError("clingo could not list the model's atoms")
+    texts: list[str] = []
+    capacity, buffer = 256, ffi.new("char[]", 256)
+    text_size, write_text, unpack = library.clingo_symbol_to_string_size, library.clingo_symbol_to_string, ffi.unpack
+    for symbol in symbols:
+        if not text_size(symbol, size_out):
+            raise RuntimeError("clingo could not write an atom of the model")
+        size = size_out[0]  # with the closing NUL
+        if size > capacity:
+            capacity, buffer = size, ffi.new("char[]", size)
+        if not write_text(symbol, buffer, size):
+            raise RuntimeError("clingo could not write an atom of the model")
+        texts.append(unpack(buffer, size - 1).decode("utf-8"))
+    return texts
+
+
 def _read_shown(model: clingo.Model, names: Mapping[str, PredicateKey]) -> dict[PredicateKey, list[Row]]:
     """The shown atoms' rows by predicate (see "Reading the model back" in the module documentation)."""
     derived: dict[PredicateKey, list[Row]] = {}
     values = ArgumentValues()
-    for symbol in model.symbols(shown=True):
-        name, row = read_atom_text(str(symbol), values)
+    for text in shown_atom_texts(model):
+        name, row = read_atom_text(text, values)
         key = names.get(name)
         if key is None:  # the placeholder term shown when nothing is derived
             continue
         if len(row) != key[1]:
-            raise RuntimeError(f"clingo's atom {symbol} was read back as {row}")
+            raise RuntimeError(f"clingo's atom {text} was read back as {row}")
         rows = derived.get(key)
         if rows is None:
             rows = derived[key] = []
