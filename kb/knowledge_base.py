@@ -258,15 +258,18 @@ class KnowledgeBase:
         return ground
 
     def retract_fact(self, fact: Union[str, Atom]) -> bool:
-        """Remove a fact, whether asserted in the session or stated in a file. False if it was not a fact."""
+        """Remove a fact, whether asserted in the session, stated in a file, or both (asserted again at the prompt):
+        afterwards it is not a fact. False if it was not a fact."""
         ground = _ground_atom(self._ground(fact, "<input>"))
         state = copy.copy(self._state)
-        if ground in state.asserted:
-            state.asserted = {key: value for key, value in state.asserted.items() if key != ground}
-        elif ground in self._file_facts() and ground not in state.retracted:
-            state.retracted = state.retracted | {ground}
-        else:
+        asserted = ground in state.asserted
+        in_a_file = ground in self._file_facts() and ground not in state.retracted
+        if not asserted and not in_a_file:
             return False
+        if asserted:
+            state.asserted = {key: value for key, value in state.asserted.items() if key != ground}
+        if in_a_file:
+            state.retracted = state.retracted | {ground}
         self._state = state
         self._invalidate(rules_changed=False)
         return True
@@ -639,6 +642,11 @@ class KnowledgeBase:
     @property
     def asserted(self) -> list[GroundAtom]:
         return list(self._state.asserted)
+
+    @property
+    def retracted(self) -> list[GroundAtom]:
+        """Facts stated in files and retracted in this session."""
+        return list(self._state.retracted)
 
     @property
     def model(self) -> Model:

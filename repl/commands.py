@@ -541,12 +541,12 @@ def retract(session: Session, argument: str) -> str:
         raise CommandError("usage: :retract FACT")
     done = []
     for fact in facts:
-        asserted = {canonical(atom.text) for atom in session.kb.asserted}
+        retracted_from_files = len(session.kb.retracted)
         if not session.kb.retract_fact(fact):
             hint = " (it is assumed: :forget it)" if fact in session.assumptions else ""
             raise CommandError(f"{fact} is not a fact, so there is nothing to retract{hint}")
         done.append(fact)
-        if canonical(fact) not in asserted and fact not in session.retracted:
+        if len(session.kb.retracted) > retracted_from_files and fact not in session.retracted:
             session.retracted.append(fact)
     session.changed()
     return "retracted " + ", ".join(done) + "."

@@ -211,3 +211,13 @@ def test_rows_sort_in_the_total_order_of_values_whatever_kinds_they_mix(rows: li
     if numbers_only:  # the common case, sorted by Python's own order
         rows = [row for row in rows if all(type(item) is not str and type(item) is not datetime.date for item in row)]
     assert sorted_rows(rows) == sorted(rows, key=row_sort_key)
+
+
+def test_retracting_a_file_fact_asserted_again_removes_it() -> None:
+    knowledge_base = KnowledgeBase.from_source("p(a).\nq(X) :- p(X).\n", "rules.dl")
+    knowledge_base.assert_fact("p(a).")
+    assert knowledge_base.retract_fact("p(a)")
+    assert not knowledge_base.holds("q(a)") and [atom.text for atom in knowledge_base.retracted] == ["p(a)"]
+    assert not knowledge_base.retract_fact("p(a)")  # nothing left to retract
+    knowledge_base.assert_fact("p(a).")
+    assert knowledge_base.holds("q(a)") and knowledge_base.retracted == []

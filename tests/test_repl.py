@@ -602,3 +602,14 @@ def test_the_suggested_query_keeps_the_rule_s_own_variable_names(tmp_path: Path)
     source = tmp_path / "birds.dl"
     source.write_text("@defeasible\nfly(X) :- bird(X).\nbird(tweety).\n")
     assert commands_module.example_query(KnowledgeBase.from_files([str(source)])) == "?- fly(X)."
+
+
+def test_a_file_fact_asserted_again_then_retracted_is_gone(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.dl"
+    rules.write_text("p(a).\nq(X) :- p(X).\n", encoding="utf-8")
+    saved = tmp_path / "saved.dl"
+    result = run_piped(tmp_path, "", "repl", str(rules), "-c", f"p(a).; :retract p(a); p(a)?; q(a)?; :save {saved}")
+    assert result.returncode == 0, result.stderr
+    assert "already a fact" in result.stdout and "retracted p(a)." in result.stdout
+    assert re.findall(r"^(yes|no)\.$", result.stdout, re.M) == ["no", "no"]
+    assert "retracted in the session" in saved.read_text(encoding="utf-8")  # :save says what a case file cannot
