@@ -131,6 +131,8 @@ class Session:
     last_query: Optional[tuple[KnowledgeBase, QueryResult]] = None
     last_query_seconds: Optional[float] = None
     _effective: Optional[KnowledgeBase] = None
+    _saved: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    """The asserted and retracted facts when the session started or was last saved."""
 
     @classmethod
     def start(cls, files: list[str], engine: str, colour: bool = False) -> "Session":
@@ -156,6 +158,26 @@ class Session:
 
     def fact_count(self) -> int:
         return len(self.current.facts())
+
+    def _changes(self) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(atom.text for atom in self.kb.asserted), frozenset(atom.text for atom in self.kb.retracted)
+
+    def unsaved(self) -> str:
+        """What was asserted or retracted since the start or the last :save ('2 asserted facts, 1 retraction'), or
+        '' when nothing was."""
+        asserted, retracted = self._changes()
+        saved_asserted, saved_retracted = self._saved
+        if (asserted, retracted) == self._saved:
+            return ""
+        parts = []
+        if asserted != saved_asserted:
+            parts.append(f"{len(asserted)} asserted fact{'s' if len(asserted) != 1 else ''}")
+        if retracted != saved_retracted:
+            parts.append(f"{len(retracted)} retraction{'s' if len(retracted) != 1 else ''}")
+        return " and ".join(parts)
+
+    def mark_saved(self) -> None:
+        self._saved = self._changes()
 
 
 Handler = Callable[[Session, str], "str | Output"]
@@ -621,7 +643,11 @@ def save(session: Session, argument: str) -> str:
         write_atomically(path, text)
     except OSError as error:
         raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
-    return f"saved {path}: {len(session.kb.files)} include{'s' if len(session.kb.files) != 1 else ''}, {len(facts)} fact{'s' if len(facts) != 1 else ''}"
+    session.mark_saved()
+    saved = f"saved {path}: {len(session.kb.files)} include{'s' if len(session.kb.files) != 1 else ''}, {len(facts)} fact{'s' if len(facts) != 1 else ''}"
+    if retracted:  # a case file cannot take a fact back: the file says so in a comment, and so does the prompt
+        saved += f"; not saved (a case file cannot retract): {', '.join(retracted)}"
+    return saved
 
 
 # --- the knowledge base --------------------------------------------------------------------------------------

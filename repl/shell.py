@@ -214,16 +214,18 @@ class Shell:
 
     def loop(self) -> int:
         _write(self.stdout, self.banner())
+        warned = ""  # the unsaved changes last warned about: leaving a second time leaves
         while True:
             try:
                 text = self.prompt_session.prompt()
-            except KeyboardInterrupt:
-                continue
-            except EOFError:
-                break
-            try:
                 for unit in read_units(text.splitlines()):
                     perform(self.session, unit, self.stdout, self.stdout)
-            except Quit:
-                break
+            except KeyboardInterrupt:
+                continue
+            except (EOFError, Quit):
+                unsaved = self.session.unsaved()
+                if not unsaved or unsaved == warned:
+                    break
+                warned = unsaved
+                _write(self.stdout, f"{unsaved} since the last :save would be lost: :save FILE keeps them; Ctrl-D or :quit again leaves.")
         return EXIT_OK

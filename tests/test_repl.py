@@ -334,7 +334,8 @@ def test_errors_never_end_the_session_and_keep_assertions(monkeypatch: pytest.Mo
     assert "unknown format 'bogus'" in shown
     assert "internal error: RuntimeError: boom second line" in shown
     assert "nothing to retract" in shown
-    assert shown.rstrip().endswith("yes.")
+    # the last answer, then leaving warns of the one assertion, which every error above kept
+    assert shown.rstrip().endswith("yes.\n1 asserted fact since the last :save would be lost: :save FILE keeps them; Ctrl-D or :quit again leaves.")
     assert [atom.text for atom in session.kb.asserted] == ["qi_decided(melson)"]
 
 
@@ -480,7 +481,7 @@ def test_ctrl_c_during_evaluation_cancels_and_keeps_the_session(monkeypatch: pyt
 
     monkeypatch.setitem(commands_module.COMMANDS, "slow", commands_module.Command("slow", slow, ":slow", "interrupted"))
     shown, session = drive("qi_decided(melson).\r:slow\rqi_decided(melson)?\r")
-    assert "cancelled" in shown and shown.rstrip().endswith("yes.")
+    assert "cancelled" in shown and "yes.\n1 asserted fact since the last :save would be lost" in shown
     assert [atom.text for atom in session.kb.asserted] == ["qi_decided(melson)"]
 
 
@@ -613,3 +614,21 @@ def test_a_file_fact_asserted_again_then_retracted_is_gone(tmp_path: Path) -> No
     assert "already a fact" in result.stdout and "retracted p(a)." in result.stdout
     assert re.findall(r"^(yes|no)\.$", result.stdout, re.M) == ["no", "no"]
     assert "retracted in the session" in saved.read_text(encoding="utf-8")  # :save says what a case file cannot
+
+
+def test_leaving_with_unsaved_facts_warns_once_and_a_save_clears_it(tmp_path: Path) -> None:
+    shown, _ = drive("qi_decided(melson).\r")  # then Ctrl-D, and Ctrl-D again (the input has ended)
+    assert shown.count("1 asserted fact since the last :save would be lost") == 1
+    shown, _ = drive("qi_decided(melson).\r:quit\r:quit\r")
+    assert shown.count("would be lost") == 1
+    shown, _ = drive(f"qi_decided(melson).\r:save {tmp_path / 'case.dl'}\r")
+    assert "would be lost" not in shown
+    shown, _ = drive("qi_decided(melson).\r:retract qi_decided(melson)\r")  # nothing left to lose
+    assert "would be lost" not in shown
+
+
+def test_save_says_what_a_case_file_cannot_keep(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.dl"
+    rules.write_text("p(a).\n", encoding="utf-8")
+    shown, _ = drive(f":retract p(a)\r:save {tmp_path / 'case.dl'}\r", files=[str(rules)])
+    assert "not saved (a case file cannot retract): p(a)" in shown
