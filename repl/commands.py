@@ -384,8 +384,9 @@ def _outside_strings_index(text: str, needle: str) -> Optional[int]:
 def _depth(value: Optional[str], default: int) -> int:
     if value is None:
         return default
-    if not value.isdigit():
-        raise CommandError(f"the depth is a whole number, not {value!r}")
+    # isascii: '²' is a digit to Python, but not a number int() reads; four digits are more levels than any proof has
+    if not (value.isascii() and value.isdigit() and len(value) <= 4):
+        raise CommandError(f"the depth is a number of levels (0, 1, 2, ... up to 9999), not {value!r}")
     return int(value)
 
 

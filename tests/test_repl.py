@@ -632,3 +632,9 @@ def test_save_says_what_a_case_file_cannot_keep(tmp_path: Path) -> None:
     rules.write_text("p(a).\n", encoding="utf-8")
     shown, _ = drive(f":retract p(a)\r:save {tmp_path / 'case.dl'}\r", files=[str(rules)])
     assert "not saved (a case file cannot retract): p(a)" in shown
+
+
+def test_a_depth_that_is_not_a_number_of_levels_is_refused_plainly() -> None:
+    shown, session = drive(":depth -3\r:depth ²\r:depth 99999999999999999999\r:depth 2\r")
+    assert shown.count("the depth is a number of levels (0, 1, 2, ... up to 9999), not") == 3
+    assert "internal error" not in shown and session.depth == 2
