@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Iterable, Iterator, Sequence, Union
 
-from lexlog.grammar import print_atom, suggest
+from lexlog.grammar import print_atom, print_value, suggest
 from lexlog.grammar.tree import Atom, Constant, Declaration, Rule, Value
 from lexlog.grammar.values import date_from_text, order_key
 from lexlog.kb.checks import fits_type
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import GroundAtom
-from lexlog.kb.json_values import loads, to_json
+from lexlog.kb.json_values import has_lone_surrogate, json_text, loads, to_json
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.postures import Posture, PostureSpace
 from lexlog.kb.render.json import to_document
@@ -85,17 +86,22 @@ class BatchRunner:
 
     def parse(self, line: str, number: int = 0) -> Case:
         """The case on one line; raises ValueError saying what is wrong with it."""
+        if has_lone_surrogate(line):  # bytes that are not UTF-8, read with errors="surrogateescape"
+            raise ValueError("the line is not UTF-8 text")
         try:
             document = loads(line)
         except json.JSONDecodeError as error:
-            raise ValueError(f"not JSON: {error.msg} (column {error.colno})") from None
+            # the column in the line (a line's text ends with its newline, where JSON cut short is found wanting)
+            raise ValueError(f"not JSON: {error.msg} (column {error.pos + 1})") from None
         if not isinstance(document, dict):
             raise ValueError('a case is a JSON object: {"id": ..., "facts": {...}}')
         if "id" not in document:
             raise ValueError('the case has no "id"')
         case_id = document["id"]
-        if isinstance(case_id, (dict, list)):
-            raise ValueError('"id" must be a string or a number')
+        if isinstance(case_id, bool) or not isinstance(case_id, (str, int)):
+            raise ValueError(f'"id" must be a string or a whole number, not {_kind_of_json(case_id)}')
+        if isinstance(case_id, str) and has_lone_surrogate(case_id):
+            raise ValueError('"id" holds a lone UTF-16 surrogate: not text')
         unknown = sorted(set(document) - {"id", "facts"})
         if unknown:
             raise ValueError(f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} (a case has \"id\" and \"facts\")")
@@ -174,6 +180,12 @@ class BatchRunner:
             rows = sorted(model.rows(key), key=_row_order)
             conclusions.setdefault(key[0], []).extend([to_json(value) for value in row] for row in rows)
         result: dict[str, Any] = {"id": case.id, "conclusions": conclusions}
+        violations = supposition.violations()
+        if violations:  # facts the law says cannot all hold: the conclusions drawn from them are not to be relied on
+            result["violations"] = [
+                {"constraint": violation.constraint.name, "binding": {name: to_json(value) for name, value in violation.binding.items()}}
+                for violation in violations
+            ]
         if self.explain:
             explanations = {}
             for key in self.outputs:
@@ -201,9 +213,52 @@ class BatchRunner:
         evaluated = iter(self.evaluate_together(cases) if cases else [])
         return [item if isinstance(item, BatchError) else next(evaluated) for item in parsed]
 
-    def output_lines(self, chunk: Sequence[NumberedLine]) -> list[Union[str, BatchError]]:
+    def output_lines(self, chunk: Sequence[NumberedLine]) -> list[OutputLine]:
         """`run_chunk` with each output as its JSON line (`output_text`): what a worker sends back."""
-        return [output if isinstance(output, BatchError) else output_text(output) for output in self.run_chunk(chunk)]
+        return [
+            output if isinstance(output, BatchError) else CaseLine(number, json_text(output["id"]), output_text(output))
+            for (number, _), output in zip(chunk, self.run_chunk(chunk))
+        ]
+
+    def run_lines(self, lines: Iterable[str], chunk_size: int = CHUNK_SIZE) -> Iterator[OutputLine]:
+        """`run` with each output as its JSON line, in this process."""
+        for chunk in numbered_chunks(lines, chunk_size):
+            yield from self.output_lines(chunk)
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """A case's output line (JSON, without the newline), the number of its input line and its id as JSON."""
+
+    line: int
+    id: str
+    text: str
+
+
+OutputLine = Union[CaseLine, BatchError]
+"""A case's output line, or why its input line was not a case."""
+
+
+def with_unique_ids(outputs: Iterable[OutputLine]) -> Iterator[OutputLine]:
+    """The outputs, each case whose id an earlier case had replaced by a `BatchError`: an output that two cases share
+    an id could not be told apart."""
+    first_lines: dict[str, int] = {}
+    for output in outputs:
+        if isinstance(output, CaseLine):
+            first = first_lines.setdefault(output.id, output.line)
+            if first != output.line:
+                yield BatchError(output.line, f"the id {output.id} is already the id of the case on line {first}: ids must be unique")
+                continue
+        yield output
+
+
+def _kind_of_json(item: Any) -> str:
+    """`true`, `null`, `an object`, `an array`, `1.5`: what a JSON item is, for a message."""
+    if isinstance(item, dict):
+        return "an object"
+    if isinstance(item, list):
+        return "an array"
+    return print_value(item) if isinstance(item, Fraction) else json_text(item)
 
 
 def _row_order(row: tuple[Value, ...]) -> tuple:
@@ -226,7 +281,7 @@ def numbered_chunks(lines: Iterable[str], size: int = CHUNK_SIZE) -> Iterator[li
 
 def output_text(output: dict[str, Any]) -> str:
     """A case's output as its line of `lexlog batch` output (without the newline)."""
-    return json.dumps(output, ensure_ascii=False)
+    return json_text(output)
 
 
 def run_batch(knowledge_base: KnowledgeBase, lines: Iterable[str], explain: bool = False) -> Iterator[Union[dict[str, Any], BatchError]]:

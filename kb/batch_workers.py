@@ -19,15 +19,11 @@ import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence, Union
+from typing import Iterable, Iterator, Sequence
 
-from lexlog.kb.batch import CHUNK_SIZE, BatchError, BatchRunner, NumberedLine, numbered_chunks
+from lexlog.kb.batch import CHUNK_SIZE, BatchRunner, NumberedLine, OutputLine, numbered_chunks
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.knowledge_base import KnowledgeBase
-
-OutputLine = Union[str, BatchError]
-"""A case's output line (JSON, without the newline), or why its line was not a case."""
-
 
 class BatchWorkerError(RuntimeError):
     """A worker could not do its part: it could not load the knowledge base, or could not be reached."""

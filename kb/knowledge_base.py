@@ -315,15 +315,22 @@ class KnowledgeBase:
         copies = [self.suppose_ground(posture) for posture in postures]
         if not copies or self._defeasible_layer() is not None:
             return copies  # a defeasible part is decided per case, after its backend evaluation
+        constraints = self.program.of_type(Constraint)
         if self._case_strata is None:
-            self._case_strata = cases_together.rules_with_case(self._normalised_rules())
+            # The constraints ride along as rules (`#violated(N) :- body.`), so that each copy knows which of them
+            # its case violates without matching every constraint's body against its model (`violations`).
+            rules = [*self._normalised_rules(), *cases_together.constraint_rules(constraints)]
+            self._case_strata = cases_together.rules_with_case(rules)
         fact_sets = [copy._evaluation_program().facts for copy in copies]
         try:
             models = cases_together.evaluate_cases(self._engine, self._case_strata, fact_sets, self.budget, self.seconds)
         except EvaluationBudgetExceeded as error:
             raise LexlogError([_over_budget(error)], self._state.sources) from None
+        violated_key = (cases_together.VIOLATED_PREDICATE, 1)
         for copy, model in zip(copies, models):
-            copy._model = model
+            violated = model.rows(violated_key)
+            copy._model = Model({key: rows for key, rows in model.relations.items() if key != violated_key})
+            copy._violated_constraints = [constraints[number] for (number,) in sorted(violated)]  # type: ignore[index]
         return copies
 
     def _ground(self, fact: Union[str, Atom], name: str) -> Atom:
@@ -431,9 +438,12 @@ class KnowledgeBase:
 
     def violations(self) -> list[Violation]:
         """Every integrity constraint that holds, with each binding that makes it hold."""
+        constraints = self._violated_constraints  # known when `suppose_each` evaluated the case
+        if constraints == []:
+            return []
         found = []
         index = self._index()
-        for constraint in self.program.of_type(Constraint):
+        for constraint in self.program.of_type(Constraint) if constraints is None else constraints:
             steps = plan_body(normalize_body(constraint.body), ())
             names = _named_variables(constraint.body)
             seen: set[tuple[Value, ...]] = set()
@@ -672,6 +682,7 @@ class KnowledgeBase:
     def _invalidate(self, rules_changed: bool = True) -> None:
         """Forget what was computed from the state; facts-only changes keep what comes of the rules alone."""
         self._model: Model | None = None
+        self._violated_constraints: list[Constraint] | None = None  # None: not known without matching them
         self._outcome: defeasible.Outcome | None = None
         self._index_cache: ModelIndex | None = None
         self._prover_cache: Prover | None = None

@@ -8,6 +8,7 @@ files, malformed batch lines), with located messages on stderr. See docs/cli.md.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -354,7 +355,7 @@ def _count_lines(path: str) -> Optional[int]:
 
 def _batch_outputs(arguments: argparse.Namespace, files: list[str], knowledge_base: KnowledgeBase, stream: Any) -> Iterator[OutputLine]:
     """The output lines of the cases on `stream`, in input order: evaluated here, by worker processes or on Dask."""
-    from lexlog.kb.batch import BatchError, BatchRunner, output_text
+    from lexlog.kb.batch import BatchRunner, with_unique_ids
     from lexlog.kb.batch_dask import run_on_dask
     from lexlog.kb.batch_workers import BatchSource, run_in_processes
 
@@ -362,10 +363,12 @@ def _batch_outputs(arguments: argparse.Namespace, files: list[str], knowledge_ba
     workers = arguments.workers or os.cpu_count() or 1
     source = BatchSource.of(knowledge_base, files, arguments.explain)
     if arguments.dask is not None:
-        return run_on_dask(source, stream, arguments.dask or None, workers)
-    if workers > 1:
-        return run_in_processes(runner, source, stream, workers)
-    return (output if isinstance(output, BatchError) else output_text(output) for output in runner.run(stream))
+        outputs = run_on_dask(source, stream, arguments.dask or None, workers)
+    elif workers > 1:
+        outputs = run_in_processes(runner, source, stream, workers)
+    else:
+        outputs = runner.run_lines(stream)
+    return with_unique_ids(outputs)
 
 
 def _scheduler_address(text: str) -> str:
@@ -386,11 +389,14 @@ def run_batch_command(arguments: argparse.Namespace) -> int:
     knowledge_base = _load(files, arguments.engine, arguments.as_of)
     if knowledge_base is None:
         return EXIT_INPUT_ERROR
+    # Bytes that are not UTF-8 reach the line's parser as lone surrogates, which it reports at the line.
     if arguments.cases == "-":
-        stream, total = sys.stdin, None
+        buffer = getattr(sys.stdin, "buffer", None)  # None: a text stream put in its place (a test's)
+        stream = sys.stdin if buffer is None else io.TextIOWrapper(buffer, encoding="utf-8", errors="surrogateescape")
+        total = None
     else:
         try:
-            stream = open(arguments.cases, encoding="utf-8")
+            stream = open(arguments.cases, encoding="utf-8", errors="surrogateescape")
         except OSError as error:
             print(f"{arguments.cases}: cannot read: {error.strerror or error}", file=sys.stderr)
             return EXIT_INPUT_ERROR
@@ -404,14 +410,18 @@ def run_batch_command(arguments: argparse.Namespace) -> int:
                 progress.clear()
                 print(f"{arguments.cases}:{output.line}: {output.message}", file=sys.stderr)
             else:
-                sys.stdout.write(output + "\n")
+                sys.stdout.write(output.text + "\n")
             progress.step()
     except BatchWorkerError as error:
         progress.clear()
         print(f"lexlog batch: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     finally:
-        if stream is not sys.stdin:
+        if stream is sys.stdin:
+            pass
+        elif arguments.cases == "-":
+            stream.detach()  # standard input stays open: closing the wrapper would close it
+        else:
             stream.close()
     sys.stdout.flush()
     progress.finish(errors)

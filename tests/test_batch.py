@@ -11,7 +11,7 @@ import distributed
 import pytest
 
 from lexlog.kb import BatchError, BatchRunner, KnowledgeBase, LexlogError, PostureSpace, aggregates, batch_dask, case_line, library_path, run_batch
-from lexlog.kb.batch import numbered_chunks, output_text
+from lexlog.kb.batch import CaseLine, numbered_chunks, output_text
 from lexlog.kb.batch_dask import run_on_dask
 from lexlog.kb.batch_workers import BatchSource, BatchWorkerError, run_in_processes
 from lexlog.repl.cli import main
@@ -58,7 +58,7 @@ def test_explanations_are_json_documents(library):
     [
         ("[1, 2]", "a case is a JSON object"),
         ('{"facts": {}}', 'no "id"'),
-        ('{"id": [1], "facts": {}}', '"id" must be a string or a number'),
+        ('{"id": [1], "facts": {}}', '"id" must be a string or a whole number'),
         ('{"id": 1, "fact": {}}', "unknown field 'fact'"),
         ('{"id": 1, "facts": []}', '"facts" must be an object'),
         ('{"id": 1, "facts": {"appealed": "o1"}}', "expected a list of rows"),
@@ -66,6 +66,17 @@ def test_explanations_are_json_documents(library):
         ('{"id": 1, "facts": {"appealed": [[NaN]]}}', "NaN is not a number JSON allows"),
         ('{"id": 1, "facts": {"appealable": [["o1"]]}}', "'appealable' is not an input predicate"),
         ('{"id": 1, "facts": {"appealed": [["o1", "o2"]]}}', '"appealed" takes 1 argument, but a row has 2'),
+        ('{"id": true, "facts": {}}', '"id" must be a string or a whole number, not true'),
+        ('{"id": null, "facts": {}}', '"id" must be a string or a whole number, not null'),
+        ('{"id": 1.5, "facts": {}}', '"id" must be a string or a whole number, not 1.5'),
+        ('{"id": "\\ud800", "facts": {}}', '"id" holds a lone UTF-16 surrogate'),
+        ('{"id": 1, "facts": {"appealed": [["\\udfff"]]}}', "holds a lone UTF-16 surrogate: not text"),
+        ('{"id": 1, "id": 2, "facts": {}}', 'the key "id" is given twice in one object'),
+        ('{"id": 1, "facts": {"appealed": [["o1"]], "appealed": []}}', 'the key "appealed" is given twice'),
+        ('{"id": 1e99999999999, "facts": {}}', "has an exponent beyond 10,000"),
+        ("[" * 100_000 + "]" * 100_000, "the JSON is nested too deeply"),
+        ('{"id": "t", "facts": {"appealed": [["o1"]]', "not JSON: Expecting ',' delimiter (column 43)"),
+        ('{"id": "\udcff", "facts": {}}', "the line is not UTF-8 text"),  # a byte 0xff read with surrogateescape
     ],
 )
 def test_bad_lines_are_reported_and_skipped(library, line, message):
@@ -74,6 +85,46 @@ def test_bad_lines_are_reported_and_skipped(library, line, message):
     assert [type(output).__name__ for output in outputs] == ["dict", "BatchError", "dict"]
     error = outputs[1]
     assert isinstance(error, BatchError) and error.line == 2 and message in error.message, error.message
+
+
+def test_a_number_of_any_length_is_read_and_written_back(library):
+    digits = "9" * 5_000  # past the 4,300 digits Python reads or writes by default
+    [output] = BatchRunner(library).run_lines([f'{{"id": {digits}, "facts": {{"appealed": [[{digits}]]}}}}'])
+    assert isinstance(output, CaseLine) and output.text.startswith(f'{{"id": {digits}, ')
+
+
+def test_a_repeated_id_is_reported_on_every_path(capsys, tmp_path):
+    lines = [json.dumps({"id": case_id, "facts": {}}) for case_id in ("a", 1, "1", "a", 1)]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(lines * 300) + "\n", encoding="utf-8")  # several chunks: ids repeat across them
+    for workers in ("1", "2"):
+        status, out, err = _batch(capsys, "--cases", str(cases), "--workers", workers)
+        assert status == 2 and [json.loads(line)["id"] for line in out.splitlines()] == ["a", 1, "1"]
+        reports = err.splitlines()
+        assert len(reports) == 1497 and reports[0] == f'{cases}:4: the id "a" is already the id of the case on line 1: ids must be unique'
+        assert reports[1] == f"{cases}:5: the id 1 is already the id of the case on line 2: ids must be unique"
+
+
+def test_a_case_that_violates_a_constraint_says_so(tmp_path):
+    rules = tmp_path / "rules.dl"
+    rules.write_text(
+        'input domicile(Person, State).\noutput resident(Person).\nresident(P) :- domicile(P, _).\n'
+        "constraint one_domicile :- domicile(P, A), domicile(P, B), A != B.\n",
+        encoding="utf-8",
+    )
+    knowledge_base = KnowledgeBase.from_files([str(rules)])
+    lines = [
+        json.dumps({"id": "two", "facts": {"domicile": [["ann", "tx"], ["ann", "la"]]}}),
+        json.dumps({"id": "one", "facts": {"domicile": [["bob", "tx"]]}}),
+    ]
+    together = [json.loads(output.text) for output in BatchRunner(knowledge_base).run_lines(lines)]
+    alone = [BatchRunner(knowledge_base).evaluate(BatchRunner(knowledge_base).parse(line)) for line in lines]
+    assert together == alone
+    assert together[0]["violations"] == [
+        {"constraint": "one_domicile", "binding": {"P": "ann", "A": "la", "B": "tx"}},
+        {"constraint": "one_domicile", "binding": {"P": "ann", "A": "tx", "B": "la"}},
+    ]
+    assert "violations" not in together[1]
 
 
 def test_blank_lines_are_skipped(library):
@@ -124,7 +175,11 @@ def _per_case_texts(runner: BatchRunner, lines: list[str]) -> list[str]:
 
 
 def _texts(outputs) -> list[str]:
-    return [str(output) if isinstance(output, BatchError) else output if isinstance(output, str) else output_text(output) for output in outputs]
+    """Output lines as text: a case's JSON line (from a dict or a CaseLine), or a bad line's report."""
+    return [
+        str(output) if isinstance(output, BatchError) else output.text if isinstance(output, CaseLine) else output_text(output)
+        for output in outputs
+    ]
 
 
 def _counting_evaluations(monkeypatch) -> list[int]:
