@@ -81,7 +81,12 @@ def run_fmt(arguments: argparse.Namespace) -> int:
                 status = max(status, EXIT_NEGATIVE)
         elif arguments.in_place:
             if formatted != text:
-                write_atomically(path, formatted)
+                try:
+                    write_atomically(path, formatted)
+                except OSError as error:  # a full or read-only disk, a pipe: the file is as it was
+                    print(f"{path}: cannot write: {error.strerror or error}", file=sys.stderr)
+                    status = EXIT_INPUT_ERROR
+                    continue
                 print(f"formatted {path}")
         else:
             sys.stdout.write(formatted)
