@@ -12,7 +12,7 @@ import pickle
 import re
 import zlib
 from importlib import resources
-from typing import Any, Literal as TypingLiteral
+from typing import Any, Literal as TypingLiteral, Sequence
 
 import lark
 from lark import Lark, Token, Transformer
@@ -61,6 +61,13 @@ _HARVESTED = ("souffle", "nemo")
 _file: contextvars.ContextVar[str] = contextvars.ContextVar("lexlog_file", default="<input>")
 _dialect: contextvars.ContextVar[Dialect] = contextvars.ContextVar("lexlog_dialect", default="lexlog")
 _comments: contextvars.ContextVar[list[Comment]] = contextvars.ContextVar("lexlog_comments")
+# The depth of each computed term built in this parse, by id; the entry holds the term, so no id is reused.
+_term_depths: contextvars.ContextVar[dict[int, tuple[Any, int]]] = contextvars.ContextVar("lexlog_term_depths")
+
+MAX_TERM_DEPTH = 100
+"""How deeply operators, minus signs and function calls may nest in one term. Everything after the parser walks a
+term by recursion (checks, evaluation, printing): a limit here is one clear error instead of a RecursionError in
+any of them, and no rule of law needs arithmetic a hundred levels deep."""
 
 KEYWORDS = frozenset(
     {"authority", "input", "derived", "output", "constraint", "expect", "include", "not", "conflict", "as_of", "decided"}
@@ -252,6 +259,7 @@ def _run(text: str, file: str, dialect: Dialect, start: str) -> Any:
         raise ValueError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     file_token = _file.set(file)
     dialect_token = _dialect.set(dialect)
+    depths_token = _term_depths.set({})
     try:
         return _parser().parse(text, start=start)
     except UnexpectedInput as error:
@@ -263,6 +271,7 @@ def _run(text: str, file: str, dialect: Dialect, start: str) -> Any:
     finally:
         _file.reset(file_token)
         _dialect.reset(dialect_token)
+        _term_depths.reset(depths_token)
 
 
 # --- Building the tree -------------------------------------------------------------------------------------------
@@ -545,14 +554,14 @@ class _ToTree(Transformer):
             raise LexlogSyntaxError(
                 f"'{name}(...)' in an argument: this dialect has no functions", _token_span(name)
             )
-        return Call(str(name), arguments, _extent(children))
+        return _nested(Call(str(name), arguments, _extent(children)), arguments)
 
     def negate(self, children: list[Any]) -> Term:
         operand = _term(children[1])
         span = _extent(children)
         if isinstance(operand, Constant) and is_number(operand.value) and operand.value >= 0:
             return Constant(-operand.value, span)
-        return BinaryOperation("-", Constant(0, span), operand, span)
+        return _nested(BinaryOperation("-", Constant(0, span), operand, span), (operand,))
 
     def group(self, children: list[Any]) -> Term:
         return _term(children[1])
@@ -572,9 +581,9 @@ def _by_precedence(operands: list[Term], operators: list[Token]) -> Term:
         span = _between(left.span, right.span)
         if operator == "/" and _dialect.get() in _HARVESTED:
             # Those languages divide integers with truncation; lexlog's `/` is exact, its truncation `quotient`.
-            output.append(Call("quotient", (left, right), span))
+            output.append(_nested(Call("quotient", (left, right), span), (left, right)))
         else:
-            output.append(BinaryOperation(str(operator), left, right, span))  # type: ignore[arg-type]
+            output.append(_nested(BinaryOperation(str(operator), left, right, span), (left, right)))  # type: ignore[arg-type]
 
     for operator, operand in zip(operators, operands[1:]):
         while pending and PRECEDENCE[pending[-1]] >= PRECEDENCE[operator]:
@@ -584,6 +593,20 @@ def _by_precedence(operands: list[Term], operators: list[Token]) -> Term:
     while pending:
         reduce()
     return output[0]
+
+
+def _nested(term: Term, operands: Sequence[Term]) -> Term:
+    """`term`, built over `operands`, if it nests no deeper than MAX_TERM_DEPTH; else a syntax error at it."""
+    depths = _term_depths.get()
+    depth = 1 + max((depths[id(operand)][1] for operand in operands if id(operand) in depths), default=0)
+    if depth > MAX_TERM_DEPTH:
+        raise LexlogSyntaxError(
+            f"this term nests operators, minus signs or calls more than {MAX_TERM_DEPTH} deep",
+            term.span,  # type: ignore[union-attr]
+            hint="compute it in steps, each a rule of its own",
+        )
+    depths[id(term)] = (term, depth)
+    return term
 
 
 def _term(node: Any) -> Term:

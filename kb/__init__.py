@@ -20,6 +20,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "lexlog.kb.functions": ("FUNCTIONS", "ROUNDING_MODES"),
     "lexlog.kb.formatting": ("format_source", "write_atomically"),
     "lexlog.kb.fuzz": ("ConditionReason", "FuzzResult", "explain_violation", "fuzz_files", "fuzz_knowledge_base", "render_violation", "violation_heading"),
+    "lexlog.kb.json_values": ("json_text",),
     "lexlog.kb.knowledge_base": ("ExpectationResult", "KnowledgeBase", "QueryResult", "Violation"),
     "lexlog.kb.loader": ("library_names", "library_path"),
     "lexlog.kb.postures": ("Posture", "PostureSpace", "case_file", "posture_strategy"),

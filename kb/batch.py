@@ -127,7 +127,7 @@ class BatchRunner:
             if type_name is not None and not fits_type(value, type_name):
                 raise ValueError(
                     f'"{atom.predicate}": {declaration.parameters[position]} is declared {type_name}, '
-                    f"but a row has {json.dumps(to_json(value))}"
+                    f"but a row has {json_text(to_json(value))}"
                 )
             values.append(value)
         return GroundAtom(atom.predicate, tuple(values))
@@ -141,7 +141,7 @@ class BatchRunner:
         if arity != len(atom.arguments):
             raise ValueError(
                 f'"{atom.predicate}" takes {arity} argument{"s" if arity != 1 else ""}, '
-                f"but a row has {len(atom.arguments)}: {json.dumps([to_json(value) for value in atom.arguments])}"
+                f"but a row has {len(atom.arguments)}: {json_text([to_json(value) for value in atom.arguments])}"
             )
 
     # --- evaluating ---------------------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ def run_batch(knowledge_base: KnowledgeBase, lines: Iterable[str], explain: bool
 
 def case_line(case_id: Any, posture: Posture) -> str:
     """One JSON line of a `lexlog batch` input file."""
-    return json.dumps({"id": case_id, "facts": posture.to_json()}, ensure_ascii=False)
+    return json_text({"id": case_id, "facts": posture.to_json()})
 
 
 __all__ = ["CHUNK_SIZE", "BatchError", "BatchRunner", "Case", "case_line", "numbered_chunks", "output_text", "run_batch"]

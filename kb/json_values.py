@@ -86,13 +86,13 @@ def loads(text: str) -> Any:
         raise ValueError("the JSON is nested too deeply") from None
 
 
-def json_text(item: Any) -> str:
+def json_text(item: Any, indent: int | None = None) -> str:
     """`json.dumps` as the product writes JSON: UTF-8 text rather than escapes, and integers of any length (Python
     refuses to write one of more than 4,300 digits unless told; a value of the language may be longer)."""
     limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
-        return json.dumps(item, ensure_ascii=False)
+        return json.dumps(item, ensure_ascii=False, indent=indent)
     finally:
         sys.set_int_max_str_digits(limit)
 

@@ -27,6 +27,7 @@ from lexlog.kb import (
     bundled_library_files,
     check_files,
     format_source,
+    json_text,
     library_names,
     library_path,
     render_dated,
@@ -129,7 +130,7 @@ def run_query(arguments: argparse.Namespace) -> int:
     except LexlogError as error:
         return _input_error(error)
     if arguments.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json_text(result.to_dict()))
     else:
         print(result.table())
     return EXIT_NEGATIVE if arguments.fail_empty and not result.holds else EXIT_OK
@@ -205,7 +206,7 @@ def run_test(arguments: argparse.Namespace) -> int:
     files = arguments.files or bundled_case_files()
     report = run_tests(files, arguments.engine, arguments.as_of)
     if arguments.json:
-        print(json.dumps(_test_document(report), ensure_ascii=False, indent=2 if arguments.indent else None))
+        print(json_text(_test_document(report), indent=2 if arguments.indent else None))
     else:
         colour = _use_colour(sys.stdout)
         for result in report.files:

@@ -114,3 +114,43 @@ def test_a_file_name_with_a_nul_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(OSError) as refused:
         write_atomically(str(tmp_path / "a\x00b.dl"), "p(a).\n")
     assert "NUL" in refused.value.strerror
+
+
+# --- terms nested past what the tools can walk ---------------------------------------------------------------------
+
+DEEP_TERMS = {
+    "a sum of 1,000 terms": "p(X) :- q(Y), X = " + " + ".join(["Y"] * 1_000) + ".",
+    "3,000 minus signs": "p(X) :- q(Y), X = " + "-" * 3_000 + "Y.",
+    "calls 500 deep": "p(X) :- q(Y), X = " + "abs(" * 500 + "Y" + ")" * 500 + ".",
+}
+
+
+@pytest.mark.parametrize("name", DEEP_TERMS)
+@pytest.mark.parametrize("command", ["check", "fmt", "query"])
+def test_a_term_nested_too_deep_is_a_located_error_in_every_command(tmp_path: Path, capsys, name: str, command: str) -> None:
+    path = tmp_path / "deep.dl"
+    path.write_text("q(1).\n" + DEEP_TERMS[name] + "\n", encoding="utf-8")
+    arguments = [command, str(path)] + (["-q", "p(X)"] if command == "query" else [])
+    assert main(arguments) == 2
+    captured = capsys.readouterr()
+    report = captured.out + captured.err
+    assert "deep.dl:2:" in report and "nests operators, minus signs or calls more than 100 deep" in report
+    assert "Traceback" not in report and "RecursionError" not in report
+
+
+def test_a_term_at_the_depth_limit_is_evaluated(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "deep.dl"
+    path.write_text("q(1).\np(" + " + ".join(["Y"] * 101) + ") :- q(Y).\n", encoding="utf-8")  # 100 additions
+    assert main(["query", "--json", str(path), "-q", "p(X)"]) == 0
+    assert '"X": 101' in capsys.readouterr().out
+
+
+def test_an_integer_of_5000_digits_checks_formats_and_answers(tmp_path: Path, capsys) -> None:
+    digits = "9" * 5_000
+    path = tmp_path / "big.dl"
+    path.write_text(f"p({digits}).\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["fmt", str(path)]) == 0 and capsys.readouterr().out == f"p({digits}).\n"
+    assert main(["query", "--json", str(path), "-q", "p(X)"]) == 0
+    assert capsys.readouterr().out.strip() == f'{{"query": "p(X)", "answers": [{{"X": {digits}}}]}}'

@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 import datetime
-import json
 from typing import TYPE_CHECKING
 
 from lexlog.grammar import print_value
 from lexlog.kb.explanation import location
 from lexlog.kb.in_force import LeftOut
+from lexlog.kb.json_values import json_text
 
 if TYPE_CHECKING:
     from lexlog.kb.knowledge_base import KnowledgeBase
@@ -60,7 +60,7 @@ def render_dated(knowledge_base: "KnowledgeBase", explanation: object, format: s
         if left_out:
             document["as_of"] = print_value(when)
             document["not_in_force"] = left_out_json(left_out)
-        return json.dumps(document, ensure_ascii=False, indent=2)
+        return json_text(document, indent=2)
     rendered = render(explanation, format, **options)  # type: ignore[arg-type]
     if format == "text":
         return rendered + left_out_text(left_out, when)

@@ -14,7 +14,6 @@ the failure kind `defeated` (whose `detail` is a `defeat` node).
 
 from __future__ import annotations
 
-import json as _json
 from typing import Any, Optional, get_args
 
 from lexlog.grammar.tree import NOTE_KINDS, Span
@@ -36,7 +35,7 @@ from lexlog.kb.explanation import (
     RuleStep,
     WhyNot,
 )
-from lexlog.kb.json_values import to_json
+from lexlog.kb.json_values import json_text, to_json
 
 SCHEMA_ID = "lexlog.explanation/2"
 
@@ -193,7 +192,7 @@ def _failure(failure: Failure, node_id) -> dict[str, Any]:
 
 def render_json(explanation: Explanation, indent: Optional[int] = 2) -> str:
     """The JSON text of `to_document(explanation)` (UTF-8 characters kept, not escaped)."""
-    return _json.dumps(to_document(explanation), indent=indent, ensure_ascii=False) + "\n"
+    return json_text(to_document(explanation), indent=indent) + "\n"
 
 
 render = render_json
