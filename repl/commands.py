@@ -286,7 +286,17 @@ def assert_facts(session: Session, text: str) -> str:
     already = any(atom.text == fact for atom in session.kb.facts())
     atom = session.kb.assert_fact(fact, evaluate=True)  # a fact the backend cannot evaluate is not kept
     session.changed()
-    return f"asserted {atom.text}." + (" (it was already a fact)" if already else "")
+    reply = f"asserted {atom.text}." + (" (it was already a fact)" if already else "")
+    concluding = [rule for rule in session.kb.rules if rule.head.key == (atom.predicate, len(atom.arguments))]
+    if concluding:
+        # Kept, since a lawyer may mean to posit a conclusion, but said at once: it stands without the rules' conditions.
+        count = len(concluding)
+        reply += (
+            f"\nwarning: {atom.predicate}/{len(atom.arguments)} is concluded by {count} rule{'s' if count != 1 else ''}; "
+            f"as a fact it holds whether or not {'their' if count != 1 else 'its'} conditions do (:retract it to let "
+            f"{'the rules' if count != 1 else 'the rule'} decide)"
+        )
+    return reply
 
 
 def _facts_of(text: str) -> list[str]:

@@ -638,3 +638,10 @@ def test_a_depth_that_is_not_a_number_of_levels_is_refused_plainly() -> None:
     shown, session = drive(":depth -3\r:depth ²\r:depth 99999999999999999999\r:depth 2\r")
     assert shown.count("the depth is a number of levels (0, 1, 2, ... up to 9999), not") == 3
     assert "internal error" not in shown and session.depth == 2
+
+
+def test_a_typed_fact_of_a_concluded_predicate_is_kept_with_a_warning_at_once() -> None:
+    shown, session = drive("appealable(zapata_order).\rqi_decided(melson).\r")
+    assert "asserted appealable(zapata_order).\nwarning: appealable/1 is concluded by 1 rule; as a fact it holds" in shown
+    assert shown.count("warning:") == 1  # qi_decided is an input: no warning
+    assert {atom.text for atom in session.kb.asserted} == {"appealable(zapata_order)", "qi_decided(melson)"}
