@@ -2,6 +2,7 @@
 
 from lexlog.grammar.errors import LexlogSyntaxError
 from lexlog.grammar.parser import ANNOTATIONS, DIALECTS, KEYWORDS, Dialect, parse, parse_atom, parse_body, suggest
+from lexlog.grammar.statements import Ending, StatementReader
 from lexlog.grammar.printer import print_atom, print_body_item, print_program, print_statement, print_term, print_value
 from lexlog.grammar.tree import *  # noqa: F401,F403 - the tree is this package's vocabulary
 
@@ -10,6 +11,8 @@ __all__ = [
     "DIALECTS",
     "KEYWORDS",
     "Dialect",
+    "Ending",
+    "StatementReader",
     "LexlogSyntaxError",
     "parse",
     "parse_atom",

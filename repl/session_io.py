@@ -3,8 +3,10 @@
 The same reader serves the terminal (each accepted entry), piped stdin and `-c`:
 
 * a line whose first non-blank character is `:` (with nothing pending) is one command, the whole line;
-* anything else is lexlog text, read until a statement ends: a `.` or a `?` outside strings and comments
-  (`?-` opens a query). One line may hold several statements; one statement may span several lines.
+* anything else is lexlog text, read until a statement ends, as the grammar's own lexer and parser read it
+  (`lexlog.grammar.StatementReader`): at its closing `.`, or at a `?` that ends a question (`?-` opens a query).
+  One line may hold several statements; one statement may span several lines; a statement with a syntax error
+  ends with its line, so that the error shows at once.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal
+
+from lexlog.grammar import StatementReader
 
 UnitKind = Literal["command", "statement", "incomplete"]
 
@@ -26,97 +30,63 @@ class Unit:
 
 
 _COMMAND = re.compile(r"\s*:[A-Za-z?]")
-_OPERAND_END = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_)")
 
 
-def _segments(text: str) -> Iterator[tuple[str, int, int]]:
-    """The text as ("comment" | "string" | "char" | "end", start, stop) pieces, read as the grammar reads it:
-    `%` is a comment except where it is the remainder operator, and "end" is a statement's closing `.` or `?`."""
-    index, depth, in_body, last, length = 0, 0, False, "", len(text)
-    while index < length:
-        char = text[index]
-        if char == '"':
-            stop = index + 1
-            while stop < length and text[stop] != '"':
-                stop += 2 if text[stop] == "\\" else 1
-            yield "string", index, min(stop + 1, length)
-            index, last = stop + 1, '"'
-            continue
-        if (char == "%" and not _is_remainder(last, depth, in_body)) or text.startswith("//", index):
-            newline = text.find("\n", index)
-            stop = length if newline < 0 else newline
-            yield "comment", index, stop
-            index = stop
-            continue
-        if text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            stop = length if end < 0 else end + 2
-            yield "comment", index, stop
-            index = stop
-            continue
-        if text.startswith((":-", "?-"), index):
-            in_body = True
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif (char == "." and not _decimal_point(text, index)) or (char == "?" and not text.startswith("?-", index)):
-            yield "end", index, index + 1
-            index, depth, in_body, last = index + 1, 0, False, ""
-            continue
-        if not char.isspace():
-            last = char
-        yield "char", index, index + 1
-        index += 1
+def _lines(text: str) -> list[str]:
+    """The text as lines, each with its newline (the last one given one)."""
+    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines()] or []
+
+
+class _Statements:
+    """Statement texts from lines, as the grammar reads them (`StatementReader`): each complete statement's text
+    from its first line to its closing `.` or `?` (or, with a syntax error, to the end of that line)."""
+
+    def __init__(self) -> None:
+        self.reader = StatementReader()
+        self.pending = ""  # the text of the open statement so far
+
+    def feed(self, line: str) -> list[str]:
+        statements: list[str] = []
+        start = 0
+        for ending in self.reader.feed(line):
+            statements.append((self.pending + line[start : ending.offset]).strip())
+            self.pending, start = "", ending.offset
+        self.pending = self.pending + line[start:] if self.reader.unfinished else ""
+        return statements
 
 
 def split_statements(text: str) -> tuple[list[str], str]:
-    """The complete statements in `text` (each with its `.` or `?`), and the incomplete rest.
-
-    Comments are kept inside the statement they stand in (the parser skips them); a comment or blank text after
-    the last statement is returned as the rest.
-    """
-    statements: list[str] = []
-    start = 0
-    for kind, _begin, stop in _segments(text):
-        if kind == "end":
-            statements.append(text[start:stop].strip())
-            start = stop
-    return statements, text[start:]
-
-
-def _decimal_point(text: str, index: int) -> bool:
-    """Whether the `.` at `index` is inside a decimal number (`75000.01`), as the grammar's DECIMAL reads it."""
-    return 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
-
-
-def _is_remainder(last: str, depth: int, in_body: bool) -> bool:
-    """Whether a `%` is the remainder operator, as the grammar reads it: after an operand inside parentheses, or
-    after a name or number in a body (`X % 2 = 0`); after an atom's `)` at the top of a body it opens a comment."""
-    if depth > 0:
-        return last in _OPERAND_END
-    return in_body and last in _OPERAND_END and last != ")"
-
-
-def is_blank(text: str) -> bool:
-    """Whether text holds nothing but whitespace and comments."""
-    statements, rest = split_statements(text)
-    return not statements and not strip_comments(rest).strip()
+    """The complete statements in `text` (each with its `.` or `?`), and the unfinished rest ('' when only
+    whitespace and comments follow the last one)."""
+    splitter = _Statements()
+    statements = [statement for line in _lines(text) for statement in splitter.feed(line)]
+    return statements, splitter.pending
 
 
 def strip_comments(text: str) -> str:
-    return "".join(text[begin:stop] for kind, begin, stop in _segments(text) if kind != "comment")
+    """The text without its comments, as the grammar's lexer finds them."""
+    kept: list[str] = []
+    reader = StatementReader()
+    for line in _lines(text):
+        reader.feed(line)
+        position = 0
+        for start, stop in sorted(reader.comments):
+            kept.append(line[position:start])
+            position = max(position, stop)
+        kept.append(line[position:])
+    return "".join(kept).rstrip("\n") if not text.endswith("\n") else "".join(kept)
 
 
 def is_complete(text: str) -> bool:
-    """Whether an entry at the prompt is ready to run: a command, or lexlog text ending with a whole statement."""
+    """Whether an entry at the prompt is ready to run: a command, or lexlog text ending with a whole statement (or
+    with a syntax error, which is shown at once)."""
     stripped = text.strip()
     if not stripped or stripped.startswith(":"):
         return True
     if stripped.splitlines()[-1].lstrip().startswith(":"):
         return True  # a command typed under an unfinished statement runs now; the statement is reported unfinished
     statements, rest = split_statements(text)
-    return bool(statements) and not strip_comments(rest).strip()
+    return bool(statements) and not rest
 
 
 def is_command(text: str) -> bool:
@@ -124,34 +94,33 @@ def is_command(text: str) -> bool:
 
 
 class UnitReader:
-    """Turns lines into units; keeps an unfinished statement until its end arrives."""
+    """Turns lines into units; keeps an unfinished statement until its end arrives. Each line is read once."""
 
     def __init__(self) -> None:
-        self._pending = ""
+        self._statements = _Statements()
         self._pending_line = 1
         self._line = 0
 
     def feed(self, line: str) -> list[Unit]:
         self._line += 1
-        if is_command(line) and (not strip_comments(self._pending).strip() or _COMMAND.match(line)):
+        if is_command(line) and (not self._statements.reader.unfinished or _COMMAND.match(line)):
             # A `:name` line is a command even after an unfinished statement, which is then reported incomplete
             # (a continuation line may begin with `:-`, never with `:` and a letter).
             units = self.finish()
             return units + [Unit("command", line.strip(), self._line)]
-        if not self._pending.strip():
+        if not self._statements.reader.unfinished:
             self._pending_line = self._line
-        self._pending += line if line.endswith("\n") else line + "\n"
-        statements, rest = split_statements(self._pending)
-        self._pending = rest if strip_comments(rest).strip() else ""
-        units = [Unit("statement", statement, self._pending_line) for statement in statements]
-        if statements:
+        units = []
+        for statement in self._statements.feed(line if line.endswith("\n") else line + "\n"):
+            units.append(Unit("statement", statement, self._pending_line))
             self._pending_line = self._line
         return units
 
     def finish(self) -> list[Unit]:
         """What is left at the end of input: an unfinished statement, reported as incomplete."""
-        pending, self._pending = self._pending, ""
-        if strip_comments(pending).strip():
+        pending = self._statements.pending
+        self._statements = _Statements()
+        if pending.strip():
             return [Unit("incomplete", pending.strip(), self._pending_line)]
         return []
 

@@ -410,7 +410,7 @@ def test_load_error_at_start_exits_2_when_piped(tmp_path: Path) -> None:
 def test_statement_splitting() -> None:
     assert split_statements('a(x). b("a. b?"). ?- p(X), q(X). r(X)? % rest') == (
         ["a(x).", 'b("a. b?").', "?- p(X), q(X).", "r(X)?"],
-        " % rest",
+        "",  # only a comment follows: nothing is left open
     )
     assert split_statements("p(X) :- q(X, N % 2). % c")[0] == ["p(X) :- q(X, N % 2)."]
     assert is_complete(":why 1") and is_complete("p(X)?") and not is_complete("?- p(X),")
@@ -485,9 +485,15 @@ def test_ctrl_c_during_evaluation_cancels_and_keeps_the_session(monkeypatch: pyt
     assert [atom.text for atom in session.kb.asserted] == ["qi_decided(melson)"]
 
 
-def test_remainder_in_a_query_body_is_not_a_comment() -> None:
+def test_percent_is_read_at_the_prompt_as_the_grammar_reads_it() -> None:
+    # After an operand in a body `%` is the remainder (so `a(x) % note` goes on, and the `.` below it is a syntax
+    # error, as in a file); after a statement's end it opens a comment.
     statements, rest = split_statements("?- n(X), X % 2 = 0. % even ones\nb(x) :- a(x) % note\n.")
-    assert statements == ["?- n(X), X % 2 = 0.", "% even ones\nb(x) :- a(x) % note\n."]
+    assert statements == ["?- n(X), X % 2 = 0.", "b(x) :- a(x) % note\n."] and rest == ""
+    from lexlog.grammar import LexlogSyntaxError, parse
+
+    with pytest.raises(LexlogSyntaxError):
+        parse(statements[1])
     assert is_complete("?- n(X), X % 2 = 0.")
     assert not is_complete("?- n(X), X % 2 =")
 
@@ -645,3 +651,46 @@ def test_a_typed_fact_of_a_concluded_predicate_is_kept_with_a_warning_at_once() 
     assert "asserted appealable(zapata_order).\nwarning: appealable/1 is concluded by 1 rule; as a fact it holds" in shown
     assert shown.count("warning:") == 1  # qi_decided is an input: no warning
     assert {atom.text for atom in session.kb.asserted} == {"appealable(zapata_order)", "qi_decided(melson)"}
+
+
+def test_the_prompt_reads_statements_with_the_grammars_own_lexer() -> None:
+    # a pin cite's "n." and a decimal's "." end nothing; a string's "." and "?" end nothing
+    statements, rest = split_statements('@cite zapata at 485 n.2\np(a). q(1.5, "a. b? c").')
+    assert statements == ["@cite zapata at 485 n.2\np(a).", 'q(1.5, "a. b? c").'] and rest == ""
+    # a question may be a body over several lines; facts may be typed with commas
+    assert split_statements("appealable(O)\n  , appealed(O)?")[0] == ["appealable(O)\n  , appealed(O)?"]
+    assert split_statements("a(x), b(y).")[0] == ["a(x), b(y)."]
+    # a block comment may span lines, inside a statement or between two
+    assert split_statements("q(a, /* one\ntwo */ b). /* three\nfour */ r(c).")[0] == ["q(a, /* one\ntwo */ b).", "/* three\nfour */ r(c)."]
+
+
+def test_an_unclosed_string_is_an_error_at_once_not_a_wait() -> None:
+    units = list(read_units(['p("unclosed).', "q(a).", "r(b)."]))
+    assert [(unit.kind, unit.text) for unit in units] == [("statement", 'p("unclosed).'), ("statement", "q(a)."), ("statement", "r(b).")]
+    assert is_complete('p("unclosed')  # shown at once at the prompt, rather than waiting for more lines
+    shown, session = drive('p("unclosed\rqi_decided(melson).\r')
+    assert "error[syntax_error]" in shown and "asserted qi_decided(melson)." in shown
+
+
+def test_reading_is_linear_in_the_lines_read() -> None:
+    # A statement left open (no full stop) before thousands of comment lines: each line is read once. Counted in
+    # lexer tokens, not seconds: 8,000 lines of comments after the open statement lex as 8,000 comments.
+    from lexlog.grammar import parser as parser_module
+
+    lines = ["p(a)"] + [f"% comment {number}" for number in range(8_000)] + ["."]
+    counted = {"comments": 0}
+    keep = parser_module._keep_comment
+
+    def counting(token):
+        counted["comments"] += 1
+        return keep(token)
+
+    parser_module._keep_comment = counting
+    try:
+        parser_module._parser.cache_clear()
+        units = list(read_units(lines))
+    finally:
+        parser_module._keep_comment = keep
+        parser_module._parser.cache_clear()
+    assert [unit.text.splitlines()[0] for unit in units] == ["p(a)"] and units[0].text.endswith(".")
+    assert counted["comments"] == 8_000
