@@ -21,7 +21,8 @@ from lark import Token
 from lark.exceptions import UnexpectedInput
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from lexlog.grammar.parser import Comment, _comments, _dialect, _file, _parser, _term_depths
+from lexlog.grammar.parser import _comments, _dialect, _file, _parser, _term_depths
+from lexlog.grammar.tree import Comment
 
 EndingKind = Literal["statement", "question", "broken"]
 
