@@ -931,7 +931,7 @@ def _describe_expected(names: set[str]) -> tuple[str, ...]:
         words.append("an arithmetic operator (+ - * / %)")
     for name in sorted(names, key=lambda n: (n == "$END", TERMINAL_WORDS.get(n, n))):
         words.append(TERMINAL_WORDS.get(name, name.lower()))
-    return tuple(words)
+    return tuple(dict.fromkeys(words))  # INT and DECIMAL are both "a number": say it once
 
 
 def _previous_token_end(error: UnexpectedToken, text: str) -> tuple[int, int] | None:

@@ -343,3 +343,11 @@ def test_constructs_of_other_languages_are_refused_by_name_with_what_to_write() 
 def test_a_date_shaped_token_is_never_offered_as_expected() -> None:
     error = syntax_error("p(X) :- q(X), X = .")
     assert "a date" not in error.expected and "a number" in error.expected
+
+
+def test_an_error_names_each_expected_kind_of_token_once() -> None:
+    from lexlog.grammar import LexlogSyntaxError
+
+    with pytest.raises(LexlogSyntaxError) as caught:
+        parse('p("unclosed')
+    assert caught.value.expected.count("a number") == 1  # an integer and a decimal are both "a number"
