@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import generate, run_raw_clingo, run_raw_clingo_externals  # noqa: E402
 
 from lexlog.kb import KnowledgeBase, library_path  # noqa: E402
-from lexlog.kb.batch import CHUNK_SIZE, BatchError, BatchRunner, output_text  # noqa: E402
+from lexlog.kb.batch import CHUNK_SIZE, BatchError, BatchRunner, CaseLine, output_text  # noqa: E402
 from lexlog.kb.batch_dask import run_on_dask  # noqa: E402
 from lexlog.kb.batch_workers import BatchSource, run_in_processes  # noqa: E402
 
@@ -60,7 +60,7 @@ def texts_of(outputs) -> list[str]:
     for output in outputs:
         if isinstance(output, BatchError):
             sys.exit(f"a generated case was refused: {output}")
-        texts.append(output if isinstance(output, str) else output_text(output))
+        texts.append(output.text if isinstance(output, CaseLine) else output_text(output))
     return texts
 
 
