@@ -1,7 +1,9 @@
-"""How fast the parser reads a large rule file. Run on demand: python bench/bench_parse.py [megabytes]
+"""How fast the parser reads a large file. Run on demand: python bench/bench_parse.py [megabytes]
 
-Two files of the given size: a dense synthetic one (short names, a token every four bytes: the worst case) and one
-shaped like the bundled law (its own files repeated: readings, citations and the quoted opinions in comments).
+Three files of the given size: a dense synthetic rule file (short names, a token every four bytes: the worst
+case), one shaped like the bundled law (its own files repeated: readings, citations and the quoted opinions in
+comments), and a file of case facts (a declaration and two rules, then one fact a line, some with a comment: what
+a large file usually is, and what `lexlog.grammar.plain_facts` reads without lark's parser).
 """
 
 from __future__ import annotations
@@ -42,6 +44,18 @@ def library_shaped_source(target_bytes: int) -> str:
     return text * max(1, target_bytes // len(text.encode()))
 
 
+def fact_file_source(target_bytes: int) -> str:
+    """A declaration and two rules, then facts one a line, a third of them with a trailing comment."""
+    lines = ['input edge(From, To) "there is an edge from {From} to {To}".', "path(X, Y) :- edge(X, Y).",
+             "path(X, Y) :- path(X, Z), edge(Z, Y).", "% the facts"]
+    size, index = sum(len(line) + 1 for line in lines), 0
+    while size < target_bytes:
+        line = f"edge(node{index}, node{index + 1}). % edge {index}" if index % 3 == 0 else f'edge(node{index}, "label {index}").'
+        lines.append(line)
+        size, index = size + len(line) + 1, index + 1
+    return "\n".join(lines) + "\n"
+
+
 def measure(name: str, source: str) -> None:
     best = float("inf")
     for _ in range(3):
@@ -62,6 +76,7 @@ def main() -> None:
     parse("warm_up(a).")  # builds the LALR tables once, as any long-lived process does
     measure("dense synthetic", generated_source(target))
     measure("library-shaped", library_shaped_source(target))
+    measure("case facts", fact_file_source(target))
 
 
 if __name__ == "__main__":

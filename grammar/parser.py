@@ -228,6 +228,11 @@ def _keep_comment(token: Token) -> Token:
 
 def parse(text: str, file: str = "<input>", dialect: Dialect = "lexlog") -> Program:
     """Parse a whole file. Raises `LexlogSyntaxError` and nothing else."""
+    from lexlog.grammar.plain_facts import parse_with_plain_facts  # it builds on this module
+
+    read = parse_with_plain_facts(text, file) if dialect == "lexlog" else None
+    if read is not None:
+        return Program(tuple(read[0]), file, tuple(read[1]))
     comments: list[Comment] = []
     token = _comments.set(comments)
     try:
