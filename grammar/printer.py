@@ -65,6 +65,11 @@ def print_program(program: Program) -> str:
         _blank_line_if_gap(lines, last_line, start)
         text = print_statement(statement)
         end = statement.span.end_line
+        # A comment inside a statement that spans lines goes on a line of its own above it: the canonical text of
+        # the statement has no place for it, and below it would read as the next statement's.
+        while index < len(comments) and end and comments[index].span.line < end:
+            lines.append(comments[index].text)
+            index += 1
         trailing = []
         while index < len(comments) and end and comments[index].span.line == end:
             trailing.append(comments[index].text)

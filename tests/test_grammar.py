@@ -351,3 +351,10 @@ def test_an_error_names_each_expected_kind_of_token_once() -> None:
     with pytest.raises(LexlogSyntaxError) as caught:
         parse('p("unclosed')
     assert caught.value.expected.count("a number") == 1  # an integer and a decimal are both "a number"
+
+
+def test_a_comment_inside_a_statement_is_printed_above_it_not_below() -> None:
+    from lexlog.grammar import print_program
+
+    source = 'q(X) :- % why q\n  p(X),\n  % and r\n  r(X).\ns(a).\n'
+    assert print_program(parse(source)) == "% why q\n% and r\nq(X) :- p(X), r(X).\ns(a).\n"
