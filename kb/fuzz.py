@@ -33,7 +33,7 @@ from typing import Optional, Sequence, Union
 
 from lexlog.grammar import print_atom, print_value
 from lexlog.grammar.printer import print_citation
-from lexlog.grammar.tree import Atom, BinaryOperation, Call, Comparison, Constant, Constraint, Literal, Term, Value, Variable
+from lexlog.grammar.tree import Aggregate, Atom, BinaryOperation, Call, Comparison, Constant, Constraint, Literal, Term, Value, Variable
 from lexlog.kb import cases_together, defeasible
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.engines.base import EvaluationBudgetExceeded, PredicateKey, Row
@@ -164,6 +164,7 @@ class FuzzResult:
     knowledge_base: Optional[KnowledgeBase] = None  # the knowledge base under the minimal posture
     violations: list[Violation] = field(default_factory=list)
     shrink_tried: int = 0
+    preconditions: tuple[str, ...] = ()  # the constraints over inputs alone, taken as preconditions (`preconditions`)
     unshrunk_facts: int = 0  # the facts of the violating posture found, before shrinking
     timings: FuzzTimings = field(default_factory=FuzzTimings)
 
@@ -211,6 +212,7 @@ def fuzz_knowledge_base(
     result = FuzzResult(files, seed, max_examples, 0, 0.0, constraints, space)
     if constraints:
         judge = ViolationJudge(knowledge_base)
+        result.preconditions = tuple(sorted(judge.preconditions))
         result.timings.setup = time.perf_counter() - started
         first = _search(space, judge, random.Random(seed), max_examples, max_rows, result.timings)
         if first is not None:
@@ -221,13 +223,28 @@ def fuzz_knowledge_base(
             result.shrink_tried = judge.decided - searched
             result.timings.shrinking = time.perf_counter() - shrinking
             result.knowledge_base = knowledge_base.suppose_ground(result.posture.atoms)
-            result.violations = result.knowledge_base.violations()
+            result.violations = [v for v in result.knowledge_base.violations() if v.constraint.name not in judge.preconditions]
             if not result.violations:  # the evaluation of many postures together disagrees with a posture's own
                 facts = result.posture.facts_text()
                 raise RuntimeError(f"lexlog fuzz: a posture decided as violating violates nothing alone:\n{facts}")
         result.tried = judge.decided
     result.seconds = time.perf_counter() - started
     return result
+
+
+def preconditions(knowledge_base: KnowledgeBase) -> frozenset[str]:
+    """The constraints whose bodies name only input predicates that no rule concludes (`constraint two_domiciles :-
+    domicile(P, A), domicile(P, B), A != B.`): they say which postures can happen, not what the rules must never
+    conclude, so fuzz draws only postures that meet them and reports only the other constraints."""
+    inputs = {d.key for d in knowledge_base.declarations if d.kind == "input"}
+    inputs -= {rule.head.key for rule in knowledge_base.rules}
+    found = set()
+    for constraint in knowledge_base.program.of_type(Constraint):
+        atoms = [item.atom for item in constraint.body if isinstance(item, Literal)]
+        atoms += [inner.atom for item in constraint.body if isinstance(item, Aggregate) for inner in item.body if isinstance(inner, Literal)]
+        if atoms and all(atom.key in inputs for atom in atoms):
+            found.add(constraint.name)
+    return frozenset(found)
 
 
 def _search(
@@ -270,9 +287,11 @@ class ViolationJudge:
         self.knowledge_base = knowledge_base
         self.decided = 0
         rules = [normalize_rule(rule) for rule in knowledge_base.rules_in_force]
+        constraints = knowledge_base.program.of_type(Constraint)
+        self.preconditions = preconditions(knowledge_base)
+        self.precondition_numbers = frozenset(n for n, c in enumerate(constraints) if c.name in self.preconditions)
         self.one_at_a_time = defeasible.uses_defeasible_logic(rules, knowledge_base.conflicts)
         if not self.one_at_a_time:
-            constraints = knowledge_base.program.of_type(Constraint)
             self.case_strata = cases_together.rules_with_case([*rules, *cases_together.constraint_rules(constraints)])
             violated = (cases_together.VIOLATED_PREDICATE, 2)
             self.engine = cases_together.engine_reading_only(knowledge_base.engine_name, violated, self.case_strata)
@@ -281,17 +300,23 @@ class ViolationJudge:
             self.base.setdefault(atom.key, set()).add(atom.arguments)
 
     def violating(self, postures: Sequence[Sequence[GroundAtom]]) -> list[bool]:
-        """Whether each posture (input atoms) violates a constraint."""
+        """Whether each posture (input atoms) violates a constraint of the rules, and meets every precondition
+        (`preconditions`): a posture the law says cannot happen shows no defect of the rules."""
         self.decided += len(postures)
         if not self.one_at_a_time:
             fact_sets = [self._facts(atoms) for atoms in postures]
             kb = self.knowledge_base
             try:
                 found = cases_together.violated_cases(self.engine, self.case_strata, fact_sets, kb.budget, kb.seconds)
-                return [bool(numbers) for numbers in found]
+                conditions = self.precondition_numbers
+                return [bool(numbers - conditions) and not numbers & conditions for numbers in found]
             except EvaluationBudgetExceeded:
                 pass  # decided one at a time below, where a posture that alone exceeds the budget is an error
-        return [bool(self.knowledge_base.suppose_ground(atoms).violations()) for atoms in postures]
+        return [self._counts(self.knowledge_base.suppose_ground(atoms).violations()) for atoms in postures]
+
+    def _counts(self, violations: Sequence[Violation]) -> bool:
+        names = {violation.constraint.name for violation in violations}
+        return bool(names - self.preconditions) and not names & self.preconditions
 
     def _facts(self, atoms: Sequence[GroundAtom]) -> dict[PredicateKey, list[Row]]:
         facts = {key: list(rows) for key, rows in self.base.items()}

@@ -305,7 +305,8 @@ def run_fuzz(arguments: argparse.Namespace) -> int:
         print(f"lexlog fuzz: violated {names}; the minimal posture above is a case file", file=sys.stderr)
         print(f"lexlog fuzz: {result.statistics()}", file=sys.stderr)
         return EXIT_NEGATIVE
-    print(f"no integrity constraint violated ({result.constraints} constraints); {result.statistics()}")
+    taken = f", {len(result.preconditions)} of them preconditions on the facts: {', '.join(result.preconditions)}" if result.preconditions else ""
+    print(f"no integrity constraint violated ({result.constraints} constraints{taken}); {result.statistics()}")
     return EXIT_OK
 
 

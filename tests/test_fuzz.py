@@ -250,3 +250,28 @@ def test_a_violation_shows_the_constraints_citations_and_notes() -> None:
         "  cited: doe at 3",
         "  note (later law): Doe (2022) came after some of these cases.",
     ]
+
+
+PRECONDITION_RULES = """
+input person(Person).
+input domicile(Person, State).
+output resident(Person, State).
+resident(P, S) :- domicile(P, S).
+resident(P, texas) :- person(P), not domicile(P, _).
+constraint two_domiciles :- domicile(P, A), domicile(P, B), A != B.
+"""
+
+
+def test_a_constraint_over_inputs_alone_is_a_precondition_not_a_violation(tmp_path):
+    path = tmp_path / "domicile.dl"
+    path.write_text(PRECONDITION_RULES, encoding="utf-8")
+    knowledge_base = KnowledgeBase.from_files([str(path)])
+    result = fuzz_knowledge_base(knowledge_base, max_examples=500, seed=0)
+    assert not result.found and result.preconditions == ("two_domiciles",)
+    # a constraint the rules can break is still found, in a posture that meets the precondition
+    broken = PRECONDITION_RULES.replace("person(P), not domicile(P, _).", "person(P).")  # a defect: any person
+    path.write_text(broken + "constraint resident_twice :- resident(P, A), resident(P, B), A != B.\n", encoding="utf-8")
+    knowledge_base = KnowledgeBase.from_files([str(path)])
+    result = fuzz_knowledge_base(knowledge_base, max_examples=2_000, seed=0)
+    assert result.found and {violation.constraint.name for violation in result.violations} == {"resident_twice"}
+    assert not [v for v in result.knowledge_base.violations() if v.constraint.name == "two_domiciles"]
