@@ -345,7 +345,8 @@ class KnowledgeBase:
                 "not_ground",
                 atom.span,
                 f"{print_atom(atom)} has variables, but here every argument must be a value",
-                f"to ask a question, end it with '?' ({print_atom(atom)}?); to ask why no instance follows, ask why not",
+                f"to ask which values make it hold, query it ({print_atom(atom)}? at the prompt, lexlog query on the "
+                "command line); to ask why no instance follows, ask why not",
                 fact if isinstance(fact, str) else None,
             )
         return atom

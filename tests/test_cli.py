@@ -349,3 +349,11 @@ def test_test_on_files_with_nothing_to_test_is_not_a_success(tmp_path):
     result = lexlog("test", str(case))
     assert result.returncode == 1
     assert "nothing to test: the files have no expect lines and no integrity constraints" in result.stderr
+
+
+def test_explain_of_an_atom_with_variables_gives_advice_for_the_command_line_too(tmp_path) -> None:
+    path = tmp_path / "rules.dl"
+    path.write_text("p(a).\nq(X) :- p(X).\n", encoding="utf-8")
+    done = lexlog("explain", str(path), "q(X)")
+    assert done.returncode == 2
+    assert "error[not_ground]" in done.stderr and "lexlog query on the command line" in done.stderr
