@@ -44,7 +44,7 @@ class StatementReader:
     """The comments the lexer skipped in the last text fed, as (start, stop) offsets in it."""
     _state: Optional[object] = None  # the parser's state while a statement is open
     _body: bool = False  # whether the open statement is read as a body (the prompt's `p(X), q(X)?`)
-    _unit: str = ""  # the open statement's text before the text being read
+    _unit: list[str] = field(default_factory=list)  # the open statement's text before the text being read, in pieces
     _open: bool = False  # whether a token of an unfinished statement has been read
     _in_block_comment: bool = False
 
@@ -63,7 +63,7 @@ class StatementReader:
                 close = text.find("*/", position)
                 stop = len(text) if close < 0 else close + 2
                 self.comments.append((position, stop))
-                self._unit += text[position:stop]
+                self._unit.append(text[position:stop])
                 self._in_block_comment = close < 0
                 position = stop
                 continue
@@ -94,7 +94,7 @@ class StatementReader:
                     self._keep_comments(comments, piece, base)
                     return self._ended(base + _end_of(token), "statement")
             self._keep_comments(comments, piece, base)
-            self._unit = piece if base < 0 else self._unit + piece
+            self._keep_unit(piece, base)
             return None, len(text)
         except UnexpectedInput as error:
             self._keep_comments(comments, piece, base)
@@ -102,14 +102,15 @@ class StatementReader:
             if at < len(piece) and piece[at] == "?" and not piece.startswith("?-", at):
                 return self._ended(base + at + 1, "question")
             if piece.startswith("/*", at):  # a block comment that goes on past this text: read on after it
-                self._unit = piece[:at] if base < 0 else self._unit + piece[:at]
+                self._keep_unit(piece[:at], base)
                 self._in_block_comment = True
                 return None, base + at
             if not self._body:
                 # The prompt's other form, a body: asked with `?` (`p(X), q(X)?`) or typed as facts (`a(x), b(y).`).
                 # Read the statement again from its start, as a body.
                 self._body, self._state = True, None
-                return self._read_piece(self._unit + piece, text, base - len(self._unit))
+                earlier = "".join(self._unit)
+                return self._read_piece(earlier + piece, text, base - len(earlier))
             return self._ended(len(text), "broken")
         except Exception:  # noqa: BLE001 - any other refusal (a bad date, a term too deep) is its statement's syntax error
             self._keep_comments(comments, piece, base)
@@ -118,11 +119,18 @@ class StatementReader:
             for variable, token in zip((_file, _dialect, _term_depths, _comments), variables):
                 variable.reset(token)  # type: ignore[arg-type]
 
+    def _keep_unit(self, piece: str, base: int) -> None:
+        """Keep `piece` as the open statement's text: all of it when it was read again from the start (base < 0)."""
+        if base < 0:
+            self._unit = [piece]
+        else:
+            self._unit.append(piece)
+
     def _ended(self, offset: int, kind: EndingKind) -> tuple[Ending, int]:
         # Read again as a body, a statement may end in its earlier text (`x(1) % 2 = 1?`, where `%` first read as a
         # comment): it then ends where this text begins, which is read afresh.
         offset = max(offset, 0)
-        self._state, self._open, self._body, self._unit = None, False, False, ""
+        self._state, self._open, self._body, self._unit = None, False, False, []
         return Ending(offset, kind), offset
 
     def _keep_comments(self, comments: list[Comment], piece: str, base: int) -> None:

@@ -43,15 +43,22 @@ class _Statements:
 
     def __init__(self) -> None:
         self.reader = StatementReader()
-        self.pending = ""  # the text of the open statement so far
+        self._pending: list[str] = []  # the text of the open statement so far, line by line
+
+    @property
+    def pending(self) -> str:
+        return "".join(self._pending)
 
     def feed(self, line: str) -> list[str]:
         statements: list[str] = []
         start = 0
         for ending in self.reader.feed(line):
             statements.append((self.pending + line[start : ending.offset]).strip())
-            self.pending, start = "", ending.offset
-        self.pending = self.pending + line[start:] if self.reader.unfinished else ""
+            self._pending, start = [], ending.offset
+        if self.reader.unfinished:
+            self._pending.append(line[start:])
+        else:
+            self._pending = []
         return statements
 
 
