@@ -23,7 +23,7 @@ LINES = [
     "neg(-3).", "v(X).", "include(a).", "findall(a).", "not(a).", "% a comment line", "// another", "", "   ",
     "p(X) :-", "  q(X).", "r(Y) :- s(Y),", "  t(a).", "@label first", "@cite zapata at 485 n.2", "f(a). g(b).",
     'input edge(From, To) "an edge from {From} to {To}".', "p(a", "broken(.", "h(a) % remainder after an operand",
-    "~neg(a).", "zero.", "e(a,b) .",
+    "~neg(a).", "zero.", "e(a,b) .", "sum(a, 1).", "count(b).", "as_of(x).", "constraint(c).", "date(d).",
 ]
 
 
