@@ -338,15 +338,59 @@ class CitedAuthority:
 
 
 def merge_pins(citations: tuple[Citation, ...]) -> list[Citation]:
-    """One citation per authority, its pins joined in order (`310, 311-12`), as a brief cites a case once."""
+    """One citation per authority, its pins joined (`join_pins`), as a brief cites a case once."""
     merged: dict[str, list[Citation]] = {}
     for citation in citations:
         merged.setdefault(citation.authority, []).append(citation)
     result = []
     for authority, group in merged.items():
-        pins = list(dict.fromkeys(c.pin for c in group if c.pin is not None))
-        result.append(Citation(authority, ", ".join(pins) if pins else None, group[0].span))
+        pins = list(dict.fromkeys(c.pin.strip() for c in group if c.pin is not None))
+        result.append(Citation(authority, join_pins(pins) if pins else None, group[0].span))
     return result
+
+
+# A page, a span of pages (`484-85`: the end written with the digits that change), or a page's footnote (`163 n.8`).
+_PAGE_PIN = re.compile(r"(?P<start>\d+)(?:[-\u2013](?P<end>\d+))?(?:\s*n\.\s*(?P<note>\d+))?")
+
+
+def _page_span(pin: str) -> Optional[tuple[int, int, Optional[str]]]:
+    """The first and last page a pin covers, and its footnote; None for any other pin (`*3`, `slip op. 4`, `(b)`)."""
+    found = _PAGE_PIN.fullmatch(pin)
+    if found is None:
+        return None
+    start_text, end_text, note = found.group("start"), found.group("end"), found.group("note")
+    start = int(start_text)
+    if end_text is None:
+        return start, start, note
+    end = int(start_text[: max(0, len(start_text) - len(end_text))] + end_text)  # 484-85 ends at 485
+    return (start, end, note) if end >= start and note is None else None
+
+
+def join_pins(pins: list[str]) -> str:
+    """A citation's pins as a brief writes them (The Bluebook R. 3.2, 3.3): in page order, a page that a span
+    already covers left out (`484-85` covers `485`), and a page with its footnote cited together (`163 & n.8`).
+    Pins that are not pages (`*3`, `slip op. 4`) are only de-duplicated and kept in their order."""
+    spans = {pin: _page_span(pin) for pin in pins}
+    if any(span is None for span in spans.values()):
+        return ", ".join(pins)
+    ranges: dict[tuple[int, int], str] = {}
+    footnotes: list[tuple[int, str]] = []
+    for pin, (start, end, note) in spans.items():  # type: ignore[misc]
+        if note is None:
+            ranges.setdefault((start, end), pin)
+        else:
+            footnotes.append((start, note))
+
+    def covered(start: int, end: int) -> bool:
+        return any(first <= start and end <= last and (first, last) != (start, end) for first, last in ranges)
+
+    parts: list[tuple[int, str]] = []
+    for (start, end), pin in ranges.items():
+        if not covered(start, end):
+            notes = "".join(f" & n.{note}" for page, note in sorted(footnotes) if page == start == end)
+            parts.append((start, pin + notes))
+    parts += [(page, f"{page} n.{note}") for page, note in footnotes if (page, page) not in ranges or covered(page, page)]
+    return ", ".join(text for _, text in sorted(parts))
 
 
 def cite(citation: Citation, vocabulary: Vocabulary) -> CitedAuthority:

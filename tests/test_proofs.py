@@ -389,3 +389,36 @@ def test_generated_programs_every_atom_has_a_valid_minimal_acyclic_proof(text):
         check_proof(proof, built)
         assert (proof.rank if isinstance(proof, RuleStep) else 0) == ranks[(predicate, row)]
     assert len(ranks) == len(built.model)
+
+
+@pytest.mark.parametrize(
+    ("pins", "joined"),
+    [
+        (["484-85", "485"], "484-85"),  # a span covers a page within it
+        (["647-49", "648"], "647-49"),
+        (["485", "484-85", "490"], "484-85, 490"),  # page order
+        (["1346-47", "1346"], "1346-47"),
+        (["99-101", "100"], "99-101"),  # a span's end written in full when more digits change
+        (["163", "163 n.8"], "163 & n.8"),  # a page and its footnote together
+        (["162 n.7", "163"], "162 n.7, 163"),
+        (["310", "311-12"], "310, 311-12"),  # neighbouring pins are not run together
+        (["484-85", "484\u201385"], "484-85"),  # the same span written with an en dash
+        (["*3", "*5"], "*3, *5"),  # star pages: kept as written
+        (["8", "slip op. 4"], "8, slip op. 4"),
+    ],
+)
+def test_a_citations_pins_are_joined_as_a_brief_writes_them(pins: list[str], joined: str) -> None:
+    from lexlog.kb.explanation import join_pins
+
+    assert join_pins(pins) == joined
+
+
+def test_a_rule_citing_one_authority_at_overlapping_pins_cites_it_once() -> None:
+    from lexlog.grammar import parse
+    from lexlog.kb.explanation import merge_pins
+
+    (rule,) = parse("@cite zapata at 484-85, zapata at 485, zantiz at 163, zantiz at 163 n.8\np(a) :- q(a).").statements
+    assert [(citation.authority, citation.pin) for citation in merge_pins(rule.annotations.citations)] == [
+        ("zapata", "484-85"),
+        ("zantiz", "163 & n.8"),
+    ]
