@@ -142,7 +142,9 @@ def test_markdown_is_memo_prose_with_pin_cites(sink):
     first = memo.splitlines()[0]
     assert first.startswith("The order zapata_order is immediately appealable because the order zapata_order lets")
     assert "it does not follow that the order zapata_order explicitly finds that the pleadings, taken as true," in first
-    assert first.endswith(f"({PINNED_BACKE}; Westbrook v. Dallas County, No. 3:15-CV-2497-L, {PINNED_WESTBROOK}).")
+    # case names in italics, as a brief prints them
+    italic_backe = PINNED_BACKE.replace("Backe v. LeBlanc", "*Backe v. LeBlanc*")
+    assert first.endswith(f"({italic_backe}; *Westbrook v. Dallas County*, No. 3:15-CV-2497-L, {PINNED_WESTBROOK}).")
     assert "\n- The order zapata_order lets discovery proceed against melson (fact, case.dl:9)." in memo
     why = render(things["why_negation"], "markdown")
     assert why.startswith("It does not follow that the order westbrook_order is immediately appealable")
@@ -371,11 +373,11 @@ def test_markdown_shows_each_note_as_an_italic_line_under_its_step(noted):
         "_Note (the library's own reading, no authority states it in terms): The seeds do not say this in terms; "
         "it is the library's reading of Carswell._"
     )
-    assert memo[3].endswith("(Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)).\\")
+    assert memo[3].endswith("(*Carswell v. Camp*, 54 F.4th 307, 311-12 (5th Cir. 2022)).\\")
     assert memo[4] == f"  _Note (later law): {LATER_LAW_TEXT}_"
     assert memo[5].startswith("  - A is an order")
     why_not = render(noted.why_not("leave_denied(b)"), "markdown")
-    attempt = "  - Under rule appeal_pending_motion_to_dismiss (Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)):"
+    attempt = "  - Under rule appeal_pending_motion_to_dismiss (*Carswell v. Camp*, 54 F.4th 307, 311-12 (5th Cir. 2022)):"
     assert f"{attempt}\\\n      _Note (later law): {LATER_LAW_TEXT}_\n" in why_not
 
 
@@ -419,3 +421,19 @@ def test_dot_rule_nodes_carry_their_notes_in_the_label(noted):
     assert any(cited_then_noted in label for label in labels.values())
     attempts = render(noted.why_not("leave_denied(b)"), "dot")
     assert "rule leave_denied_while_mtd_pending (noted.dl:13)\\n" + READING_LINE in attempts
+
+
+@pytest.mark.parametrize(
+    ("citation", "markdown"),
+    [
+        ("Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012)", "*Backe v. LeBlanc*, 691 F.3d 645, 648 (5th Cir. 2012)"),
+        ("Wicks v. Miss. State Emp't Servs., 41 F.3d 991, 994 (5th Cir. 1995)", "*Wicks v. Miss. State Emp't Servs.*, 41 F.3d 991, 994 (5th Cir. 1995)"),
+        ("In re Flint Water Cases, 960 F.3d 303 (6th Cir. 2020)", "*In re Flint Water Cases*, 960 F.3d 303 (6th Cir. 2020)"),
+        ("28 U.S.C. § 1291", "28 U.S.C. § 1291"),  # a statute has no case name
+        ("Fed. R. Civ. P. 26(c)", "Fed. R. Civ. P. 26(c)"),
+    ],
+)
+def test_markdown_italicises_case_names_only(citation: str, markdown: str) -> None:
+    from lexlog.kb.render.markdown import citation_markdown
+
+    assert citation_markdown(citation) == markdown

@@ -549,7 +549,7 @@ def test_whynot_explain_cite_and_rules_show_notes(tmp_path: Path) -> None:
     assert whynot[1].startswith("  rule leave_denied_while_mtd_pending (") and whynot[2] == "    " + READING
     assert "            " + LATER_LAW in whynot
     memo = execute(session, ":explain appealable(a) --format md").text
-    assert "(Carswell v. Camp, 54 F.4th 307, 311-12 (5th Cir. 2022)).\\\n_Note (later law): Carswell (2022) postdates" in memo
+    assert "(*Carswell v. Camp*, 54 F.4th 307, 311-12 (5th Cir. 2022)).\\\n_Note (later law): Carswell (2022) postdates" in memo
     document = execute(session, ":explain appealable(a) --format json").text
     assert '"notes": [\n' in document and '"kind": "later_law"' in document
     assert "\\n" + LATER_LAW + "\\n" in execute(session, ":explain appealable(a) --format dot").text

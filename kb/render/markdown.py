@@ -114,10 +114,23 @@ def _join(phrases: list[str]) -> str:
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
+# A case name, up to the comma before its reporter or docket: `Backe v. LeBlanc`, `In re Flint`, `Ex parte Young`.
+_CASE_NAME = re.compile(r"(?P<name>[^,]+? v\. [^,]+?|In re [^,]+?|Ex parte [^,]+?)(?=, )")
+
+
+def citation_markdown(text: str) -> str:
+    """A full citation in Markdown, the case name in italics as a brief prints it (The Bluebook R. 2.1(a)):
+    `*Backe v. LeBlanc*, 691 F.3d 645, 648 (5th Cir. 2012)`. A statute or rule has no case name and is left as is."""
+    found = _CASE_NAME.match(text)
+    if found is None:
+        return escape(text)
+    return f"*{escape(found.group('name'))}*{escape(text[found.end():])}"
+
+
 def _authority(rule: RuleRef) -> str:
-    """` (Backe v. LeBlanc, 691 F.3d 645, 648 (5th Cir. 2012); ...)`, or ` (rule label)`, or ''."""
+    """` (*Backe v. LeBlanc*, 691 F.3d 645, 648 (5th Cir. 2012); ...)`, or ` (rule label)`, or ''."""
     if rule.citations:
-        return " (" + "; ".join(escape(citation.text) for citation in rule.citations) + ")"
+        return " (" + "; ".join(citation_markdown(citation.text) for citation in rule.citations) + ")"
     if rule.label is not None:
         return f" (rule {escape(rule.label)})"
     return ""
@@ -197,7 +210,7 @@ def _why_not_sentence(node: WhyNot) -> tuple[str, list[object]]:
 
 def _attempt_sentence(node: RuleAttempt) -> tuple[str, list[object]]:
     name = f"rule {escape(node.rule.label)}" if node.rule.label else "the rule " + code(node.rule.text)
-    cites = "; ".join(escape(citation.text) for citation in node.rule.citations)
+    cites = "; ".join(citation_markdown(citation.text) for citation in node.rule.citations)
     sentence = f"Under {name}" + (f" ({cites})" if cites else "") + ":"
     below: list[object] = list(node.failures)
     if node.omitted:
