@@ -5,13 +5,11 @@ from __future__ import annotations
 import base64
 import contextvars
 import datetime
-import difflib
 import functools
-import hashlib
 import pickle
 import re
 import zlib
-from importlib import resources
+from pathlib import Path
 from typing import Any, Literal as TypingLiteral, Sequence
 
 import lark
@@ -147,12 +145,18 @@ _STATEMENT_STARTS = {
 # own cache writes a file the first time it runs), and the stored module ships as any other module does.
 
 
+_HERE = Path(__file__).resolve().parent  # the grammar and its stored tables lie beside this module
+
+
 def _grammar_source() -> str:
-    return resources.files("lexlog.grammar").joinpath("lexlog.lark").read_text(encoding="utf-8")
+    return (_HERE / "lexlog.lark").read_text(encoding="utf-8")
 
 
 def _grammar_digest(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+    """The grammar text's length and CRC-32: enough to tell the tables were made from another text (a check against
+    a mistake, not an attack), without importing hashlib in every process."""
+    data = source.encode("utf-8")
+    return f"{len(data)}-{zlib.crc32(data):08x}"
 
 
 def _lark_options() -> dict[str, Any]:
@@ -177,7 +181,7 @@ def stored_tables(source: str) -> dict[str, Any] | None:
         from lexlog.grammar import parse_tables
     except ImportError:
         return None
-    if parse_tables.GRAMMAR_SHA256 != _grammar_digest(source) or parse_tables.LARK_VERSION != lark.__version__:
+    if parse_tables.GRAMMAR_DIGEST != _grammar_digest(source) or parse_tables.LARK_VERSION != lark.__version__:
         return None
     return pickle.loads(zlib.decompress(base64.b85decode(parse_tables.TABLES)))
 
@@ -207,13 +211,13 @@ def write_parse_tables() -> str:
         '"""The parser\'s LALR tables, built from lexlog.lark by lark. Written by `write_parse_tables` in',
         '`lexlog.grammar.parser`, which says when to write them again; not to be edited."""',
         "",
-        f"GRAMMAR_SHA256 = {_grammar_digest(source)!r}",
+        f"GRAMMAR_DIGEST = {_grammar_digest(source)!r}",
         f"LARK_VERSION = {lark.__version__!r}",
         "TABLES = (",
         *(f"    {packed[start : start + 110]!r}" for start in range(0, len(packed), 110)),
         ")",
     ]
-    path = str(resources.files("lexlog.grammar").joinpath("parse_tables.py"))
+    path = str(_HERE / "parse_tables.py")
     with open(path, "w", encoding="utf-8") as stream:
         stream.write("\n".join(lines) + "\n")
     return path
@@ -669,6 +673,8 @@ def _existential_negation(head: Atom, body: tuple[BodyItem, ...], span: Span) ->
             if any(local.count(name) > 1 for name in local):
                 kept = tuple(dict.fromkeys(v.name for a in item.atom.arguments for v in term_variables(a) if v.name in elsewhere))
                 # Named by content, so the same negated atom over the same variables always means one predicate.
+                import hashlib  # only for this dialect's auxiliary names
+
                 digest = hashlib.sha1(repr((item.atom.predicate, item.atom.arguments, kept)).encode()).hexdigest()[:12]
                 name = f"_nemo_negation_{digest}"
                 auxiliary = Atom(name, tuple(Variable(v, item.span) for v in kept), item.span)
@@ -972,5 +978,7 @@ def _end_position(text: str) -> tuple[int, int]:
 
 def suggest(name: str, known: list[str] | set[str]) -> str | None:
     """The closest known name, for 'did you mean ...?' hints."""
+    import difflib  # only when there is something to suggest
+
     matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return matches[0] if matches else None

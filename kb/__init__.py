@@ -8,7 +8,6 @@ the modules of fuzzing, batch runs or the SARA importer.
 from __future__ import annotations
 
 import importlib
-from importlib import resources
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "lexlog.kb.checking": ("CheckReport", "check_files", "check_source"),
@@ -49,12 +48,16 @@ def __dir__() -> list[str]:
 
 def bundled_case_files() -> list[str]:
     """The seed cases that ship with the bundled law."""
+    from importlib import resources  # imported when asked for: it costs milliseconds at start-up
+
     cases = resources.files("lexlog.kb").joinpath("library", "cases")
     return sorted(str(entry) for entry in cases.iterdir() if entry.name.endswith(".dl")) if cases.is_dir() else []
 
 
 def bundled_hypothetical_files() -> list[str]:
     """The hypothetical postures that ship with the bundled law (not decided cases; tested like the seed cases)."""
+    from importlib import resources
+
     hypotheticals = resources.files("lexlog.kb").joinpath("library", "hypotheticals")
     if not hypotheticals.is_dir():
         return []
@@ -63,6 +66,8 @@ def bundled_hypothetical_files() -> list[str]:
 
 def bundled_example_files() -> list[str]:
     """Worked examples of the language that ship with the product (`kb/library/examples`), each with its tests."""
+    from importlib import resources
+
     examples = resources.files("lexlog.kb").joinpath("library", "examples")
     return sorted(str(entry) for entry in examples.iterdir() if entry.name.endswith(".dl")) if examples.is_dir() else []
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Iterable
 
 from lexlog.grammar import Dialect, LexlogSyntaxError, parse, suggest
@@ -40,12 +39,16 @@ class LoadedProgram:
 
 
 def library_names() -> list[str]:
+    from importlib import resources  # imported when a library is named: it costs milliseconds at start-up
+
     folder = resources.files(LIBRARY_PACKAGE).joinpath(LIBRARY_FOLDER)
     return sorted(entry.name[:-3] for entry in folder.iterdir() if entry.name.endswith(".dl"))
 
 
 def library_path(name: str) -> str:
     """The path of a bundled library file (`fifth_circuit_qi` → .../kb/library/fifth_circuit_qi.dl)."""
+    from importlib import resources
+
     return str(resources.files(LIBRARY_PACKAGE).joinpath(LIBRARY_FOLDER, f"{name}.dl"))
 
 

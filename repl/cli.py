@@ -25,14 +25,9 @@ from lexlog.kb import (
     LexlogError,
     bundled_case_files,
     bundled_library_files,
-    check_files,
-    format_source,
     json_text,
     library_names,
     library_path,
-    render_dated,
-    run_tests,
-    write_atomically,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +45,8 @@ def _files_or_library(files: list[str]) -> list[str]:
 
 
 def run_check(arguments: argparse.Namespace) -> int:
+    from lexlog.kb import check_files
+
     files = _files_or_library(arguments.files)
     report = check_files(files)
     if report.diagnostics:
@@ -61,6 +58,8 @@ def run_check(arguments: argparse.Namespace) -> int:
 
 
 def run_fmt(arguments: argparse.Namespace) -> int:
+    from lexlog.kb import format_source, write_atomically
+
     status = EXIT_OK
     for path in arguments.files:
         try:
@@ -174,6 +173,8 @@ def run_explain(arguments: argparse.Namespace) -> int:
 
 def _render(knowledge_base: KnowledgeBase, explanation: object, format: str) -> str:
     """The explanation, then the rules it leaves out as not in force on the date (JSON: a `not_in_force` list)."""
+    from lexlog.kb import render_dated
+
     options = {"colour": True} if format == "text" and _use_colour(sys.stdout) else {}
     return render_dated(knowledge_base, explanation, _FORMATS[format], **options)
 
@@ -201,7 +202,7 @@ def _at_least(least: int):
 
 
 def run_test(arguments: argparse.Namespace) -> int:
-    from lexlog.kb import render_violation
+    from lexlog.kb import render_dated, render_violation, run_tests
 
     files = arguments.files or bundled_case_files()
     report = run_tests(files, arguments.engine, arguments.as_of)
@@ -237,7 +238,7 @@ def run_test(arguments: argparse.Namespace) -> int:
 
 def _test_document(report: Any) -> dict[str, Any]:
     """`lexlog test --json` (documented in docs/cli.md)."""
-    from lexlog.kb import render_violation
+    from lexlog.kb import render_dated, render_violation
 
     files = []
     for result in report.files:
