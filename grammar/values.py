@@ -77,7 +77,9 @@ def same_value(left: Value, right: Value) -> bool:
 
 
 def integer_from_digits(digits: str) -> int:
-    """`int(digits)` for a string of decimal digits of any length."""
+    """`int(digits)` for a string of decimal digits of any length, with a leading minus sign or none."""
+    if digits.startswith("-"):
+        return -integer_from_digits(digits[1:])
     if len(digits) <= _CHUNK_DIGITS:
         return int(digits)
     value = 0

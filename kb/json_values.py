@@ -60,10 +60,6 @@ def _not_finite(text: str) -> Any:
     raise ValueError(f"{text} is not a number JSON allows")
 
 
-def _integer(text: str) -> int:
-    return -integer_from_digits(text[1:]) if text.startswith("-") else integer_from_digits(text)
-
-
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object; a key given twice is refused (most readers keep the last silently)."""
     found: dict[str, Any] = {}
@@ -80,7 +76,7 @@ def loads(text: str) -> Any:
     (json.JSONDecodeError, a ValueError, for text that is not JSON)."""
     try:
         return json.loads(
-            text, parse_float=_exact_number, parse_int=_integer, parse_constant=_not_finite, object_pairs_hook=_object
+            text, parse_float=_exact_number, parse_int=integer_from_digits, parse_constant=_not_finite, object_pairs_hook=_object
         )
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None

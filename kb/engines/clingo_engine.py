@@ -142,15 +142,11 @@ def from_symbol(symbol: clingo.Symbol) -> Value:
         if not arguments:  # a date: the only constant symbol this encoding makes
             return datetime.date(int(name[1:5]), int(name[5:7]), int(name[7:9]))
         if name == "lx_int":
-            return _integer(arguments[0].string)
+            return integer_from_digits(arguments[0].string)
         if name == "lx_num":
             numerator, denominator = arguments[0].string.split("/")
-            return Fraction(_integer(numerator), _integer(denominator))
+            return Fraction(integer_from_digits(numerator), integer_from_digits(denominator))
     raise ValueError(f"unexpected clingo symbol {symbol}")
-
-
-def _integer(text: str) -> int:
-    return -integer_from_digits(text[1:]) if text.startswith("-") else integer_from_digits(text)
 
 
 # --- reading the model back ----------------------------------------------------------------------------------------
@@ -173,10 +169,10 @@ def value_from_text(text: str) -> Value:
     if first == "d":
         return datetime.date(int(text[1:5]), int(text[5:7]), int(text[7:9]))
     if text.startswith("lx_int("):
-        return _integer(text[8:-2])
+        return integer_from_digits(text[8:-2])
     if text.startswith("lx_num("):
         numerator, denominator = text[8:-2].split("/")
-        return Fraction(_integer(numerator), _integer(denominator))
+        return Fraction(integer_from_digits(numerator), integer_from_digits(denominator))
     return int(text)
 
 
