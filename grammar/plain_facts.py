@@ -21,12 +21,9 @@ from functools import cache
 from typing import Optional
 
 from lexlog.grammar.errors import LexlogSyntaxError
-from lexlog.grammar.parser import KEYWORDS, _comments, _parser, _run, decode_string
+from lexlog.grammar.parser import _PROLOG_COLLECTORS, KEYWORDS, _comments, _parser, _run, decode_string
 from lexlog.grammar.tree import NO_ANNOTATIONS, Atom, Comment, Constant, Fact, Span, Statement
 from lexlog.grammar.values import integer_from_digits
-
-_PROLOG_COLLECTORS = frozenset({"findall", "bagof", "setof", "aggregate_all"})
-"""Names the parse refuses as Prolog's (`parser._PROLOG_COLLECTORS`): such a line is left to it, to say so."""
 
 PLAIN_FACTS_FROM = 256 * 1024
 """The size from which a file's plain facts are read here: below it, lark's parse is quick anyway."""
@@ -117,7 +114,7 @@ def _fact(match: re.Match[str], line: int, file: str, comments: list[Comment]) -
     _, argument, _ = _patterns()
     text = match.string
     name = match.group("name")
-    if name in _PROLOG_COLLECTORS:
+    if _PROLOG_COLLECTORS.fullmatch(f"{name}("):  # a name the parse refuses as Prolog's: left to it, to say so
         return None
     arguments = []
     for found in argument.finditer(text, match.start("arguments"), match.end("arguments")):
