@@ -34,12 +34,11 @@ from typing import Optional, Sequence, Union
 from lexlog.grammar import print_atom, print_value
 from lexlog.grammar.printer import print_citation
 from lexlog.grammar.tree import Aggregate, Atom, BinaryOperation, Call, Comparison, Constant, Constraint, Literal, Term, Value, Variable
-from lexlog.kb import cases_together, defeasible
+from lexlog.kb import cases_together
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.engines.base import EvaluationBudgetExceeded, PredicateKey, Row
 from lexlog.kb.explanation import GroundAtom, Proof, WhyNot
 from lexlog.kb.knowledge_base import KnowledgeBase, Violation
-from lexlog.kb.normalize import normalize_rule
 from lexlog.kb.postures import Posture, PostureSpace, case_file
 
 Explanation = Union[Proof, WhyNot]
@@ -286,13 +285,13 @@ class ViolationJudge:
     def __init__(self, knowledge_base: KnowledgeBase) -> None:
         self.knowledge_base = knowledge_base
         self.decided = 0
-        rules = [normalize_rule(rule) for rule in knowledge_base.rules_in_force]
         constraints = knowledge_base.program.of_type(Constraint)
         self.preconditions = preconditions(knowledge_base)
         self.precondition_numbers = frozenset(n for n, c in enumerate(constraints) if c.name in self.preconditions)
-        self.one_at_a_time = defeasible.uses_defeasible_logic(rules, knowledge_base.conflicts)
-        if not self.one_at_a_time:
-            self.case_strata = cases_together.rules_with_case([*rules, *cases_together.constraint_rules(constraints)])
+        case_strata = knowledge_base.case_strata()  # None: a defeasible part, decided per case
+        self.one_at_a_time = case_strata is None
+        if case_strata is not None:
+            self.case_strata = case_strata
             violated = (cases_together.VIOLATED_PREDICATE, 2)
             self.engine = cases_together.engine_reading_only(knowledge_base.engine_name, violated, self.case_strata)
         self.base: dict[PredicateKey, set[Row]] = {}  # the facts of the files and the session, in every case

@@ -313,17 +313,13 @@ class KnowledgeBase:
         the copies answer, explain and test as if each had been evaluated on its own, at a fraction of the cost when
         the postures are many and small (a batch of cases)."""
         copies = [self.suppose_ground(posture) for posture in postures]
-        if not copies or self._defeasible_layer() is not None:
+        case_strata = self.case_strata()
+        if not copies or case_strata is None:
             return copies  # a defeasible part is decided per case, after its backend evaluation
         constraints = self.program.of_type(Constraint)
-        if self._case_strata is None:
-            # The constraints ride along as rules (`#violated(N) :- body.`), so that each copy knows which of them
-            # its case violates without matching every constraint's body against its model (`violations`).
-            rules = [*self._normalised_rules(), *cases_together.constraint_rules(constraints)]
-            self._case_strata = cases_together.rules_with_case(rules)
         fact_sets = [copy._evaluation_program().facts for copy in copies]
         try:
-            models = cases_together.evaluate_cases(self._engine, self._case_strata, fact_sets, self.budget, self.seconds)
+            models = cases_together.evaluate_cases(self._engine, case_strata, fact_sets, self.budget, self.seconds)
         except EvaluationBudgetExceeded as error:
             raise LexlogError([_over_budget(error)], self._state.sources) from None
         violated_key = (cases_together.VIOLATED_PREDICATE, 1)
@@ -332,6 +328,19 @@ class KnowledgeBase:
             copy._model = Model({key: rows for key, rows in model.relations.items() if key != violated_key})
             copy._violated_constraints = [constraints[number] for (number,) in sorted(violated)]  # type: ignore[index]
         return copies
+
+    def case_strata(self) -> tuple[tuple[Rule, ...], ...] | None:
+        """The rules in force and the integrity constraints, each constraint a rule concluding `#violated(N)` (N its
+        place among the program's constraints), every predicate carrying the case (`lexlog.kb.cases_together`): what
+        decides many postures in one evaluation, so that each knows which constraints it violates without matching
+        their bodies against its model. None when the rules have a defeasible part, which is decided per case."""
+        if self._defeasible_layer() is not None:
+            return None
+        if self._case_strata is None:
+            constraints = self.program.of_type(Constraint)
+            rules = [*self._normalised_rules(), *cases_together.constraint_rules(constraints)]
+            self._case_strata = cases_together.rules_with_case(rules)
+        return self._case_strata
 
     def _ground(self, fact: Union[str, Atom], name: str) -> Atom:
         atom = self._parse_atom(fact, name) if isinstance(fact, str) else fact
