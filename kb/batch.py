@@ -27,12 +27,13 @@ from typing import Any, Iterable, Iterator, Sequence, Union
 
 from lexlog.grammar import print_atom, print_value, suggest
 from lexlog.grammar.tree import Atom, Constant, Declaration, Rule, Value
-from lexlog.grammar.values import date_from_text, order_key
+from lexlog.grammar.values import date_from_text
 from lexlog.kb.checks import fits_type
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import GroundAtom
 from lexlog.kb.json_values import has_lone_surrogate, json_text, loads, to_json
 from lexlog.kb.knowledge_base import KnowledgeBase
+from lexlog.kb.matching import sorted_rows
 from lexlog.kb.postures import Posture, PostureSpace
 from lexlog.kb.render.json import to_document
 
@@ -175,9 +176,9 @@ class BatchRunner:
 
     def _output(self, case: Case, supposition: KnowledgeBase) -> dict[str, Any]:
         model = supposition.model
+        ordered = {key: sorted_rows(model.rows(key)) for key in self.outputs}
         conclusions: dict[str, list[list[Value]]] = {}
-        for key in self.outputs:
-            rows = sorted(model.rows(key), key=_row_order)
+        for key, rows in ordered.items():
             conclusions.setdefault(key[0], []).extend([to_json(value) for value in row] for row in rows)
         result: dict[str, Any] = {"id": case.id, "conclusions": conclusions}
         violations = supposition.violations()
@@ -188,8 +189,8 @@ class BatchRunner:
             ]
         if self.explain:
             explanations = {}
-            for key in self.outputs:
-                for row in sorted(model.rows(key), key=_row_order):
+            for key, rows in ordered.items():
+                for row in rows:
                     atom = Atom(key[0], tuple(Constant(value) for value in row))
                     explanations[print_atom(atom)] = to_document(supposition.explain(atom))
             result["explanations"] = explanations
@@ -259,10 +260,6 @@ def _kind_of_json(item: Any) -> str:
     if isinstance(item, list):
         return "an array"
     return print_value(item) if isinstance(item, Fraction) else json_text(item)
-
-
-def _row_order(row: tuple[Value, ...]) -> tuple:
-    return tuple(order_key(value) for value in row)
 
 
 def numbered_chunks(lines: Iterable[str], size: int = CHUNK_SIZE) -> Iterator[list[NumberedLine]]:
