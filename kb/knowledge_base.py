@@ -665,8 +665,8 @@ class KnowledgeBase:
 
     @property
     def retracted(self) -> list[GroundAtom]:
-        """Facts stated in files and retracted in this session."""
-        return list(self._state.retracted)
+        """Facts stated in files and retracted in this session, in the order of their text."""
+        return sorted(self._state.retracted, key=lambda atom: atom.text)
 
     @property
     def model(self) -> Model:

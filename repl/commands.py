@@ -126,8 +126,6 @@ class Session:
     colour: bool = False
     depth: int = DEFAULT_DEPTH
     assumptions: list[str] = field(default_factory=list)
-    retracted: list[str] = field(default_factory=list)
-    """Facts stated in files and retracted at the prompt (a saved case file cannot say so; :save notes them)."""
     last_query: Optional[tuple[KnowledgeBase, QueryResult]] = None
     last_query_seconds: Optional[float] = None
     _effective: Optional[KnowledgeBase] = None
@@ -574,13 +572,10 @@ def retract(session: Session, argument: str) -> str:
         raise CommandError("usage: :retract FACT")
     done = []
     for fact in facts:
-        retracted_from_files = len(session.kb.retracted)
         if not session.kb.retract_fact(fact):
             hint = " (it is assumed: :forget it)" if fact in session.assumptions else ""
             raise CommandError(f"{fact} is not a fact, so there is nothing to retract{hint}")
         done.append(fact)
-        if len(session.kb.retracted) > retracted_from_files and fact not in session.retracted:
-            session.retracted.append(fact)
     session.changed()
     return "retracted " + ", ".join(done) + "."
 
@@ -636,7 +631,7 @@ def save(session: Session, argument: str) -> str:
     library = {os.path.abspath(library_path(name)): name for name in library_names()}
     facts = [atom.text for atom in session.kb.asserted]
     notes = []
-    retracted = [fact for fact in session.retracted if fact not in facts]
+    retracted = [atom.text for atom in session.kb.retracted]  # facts of the files, retracted in the session
     if retracted:
         notes.append("retracted in the session (a case file cannot retract; remove them from their files): " + ", ".join(retracted))
     if session.assumptions:
