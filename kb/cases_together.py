@@ -132,6 +132,5 @@ def engine_reading_only(name: str, key: PredicateKey, case_strata: tuple[tuple[R
     """The backend `name`, for evaluations of which only the atoms of `key` are read: with clingo and rules without
     aggregates (whose stages read each other's atoms), its models hold only those atoms and the facts; any other
     backend is returned as it is, and its models hold everything."""
-    engine = get_engine(name)
     has_aggregates = any(aggregates.has_aggregates(rule) for stratum in case_strata for rule in stratum)
-    return ClingoEngine(shown=key) if type(engine) is ClingoEngine and not has_aggregates else engine
+    return ClingoEngine(shown=key) if name == ClingoEngine.name and not has_aggregates else get_engine(name)

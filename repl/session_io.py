@@ -34,7 +34,7 @@ _COMMAND = re.compile(r"\s*:[A-Za-z?]")
 
 def _lines(text: str) -> list[str]:
     """The text as lines, each with its newline (the last one given one)."""
-    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines()] or []
+    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines()]
 
 
 class _Statements:
