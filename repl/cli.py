@@ -473,6 +473,29 @@ def run_repl(arguments: argparse.Namespace) -> int:
     )
 
 
+_SERVE_NEEDS = {"starlette", "uvicorn", "anyio", "h11"}
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    """The case page on a local web server; the files default to the prompt's (the bundled law and its cases)."""
+    try:
+        from lexlog.repl.serve import serve
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in _SERVE_NEEDS:
+            raise
+        print("lexlog serve: the web page needs Starlette and uvicorn: pip install 'lexlog[serve]'", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    knowledge_base = _load(arguments.files or bundled_library_files(), arguments.engine, arguments.as_of)
+    if knowledge_base is None:
+        return EXIT_INPUT_ERROR
+    try:
+        serve(knowledge_base, arguments.host, arguments.port)
+    except OSError as error:  # the port is taken, the host is not this machine's
+        print(f"lexlog serve: cannot listen on {arguments.host}:{arguments.port}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    return EXIT_OK
+
+
 _AS_OF_HELP = "apply the law in force on DATE (YYYY-MM-DD, 'today', or an authority's name for its decision date)"
 
 
@@ -558,6 +581,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate on a Dask cluster: its scheduler's address, or none for a local cluster (needs lexlog[dask])",
     )
     batch.set_defaults(run=run_batch_command, extra_positionals="files")
+
+    serve = commands.add_parser(
+        "serve", parents=[engine, dated], help="the case page in a web browser: facts, conclusions, proofs, why-not, what-if"
+    )
+    serve.add_argument("files", nargs="*", metavar="FILE")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=_at_least(0), default=0, help="the port (default 0: a free port, printed as a URL)")
+    serve.set_defaults(run=run_serve, extra_positionals="files")
 
     sara = commands.add_parser(
         "import-sara", help="translate SARA tax case files (Prolog) into lexlog case files over <us_tax>"
