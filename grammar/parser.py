@@ -29,6 +29,7 @@ from lexlog.grammar.tree import (
     Citation,
     Comment,
     Conflict,
+    ConstantReading,
     LawDate,
     RuleReference,
     UNKNOWN_SPAN,
@@ -68,7 +69,7 @@ term by recursion (checks, evaluation, printing): a limit here is one clear erro
 any of them, and no rule of law needs arithmetic a hundred levels deep."""
 
 KEYWORDS = frozenset(
-    {"authority", "input", "derived", "output", "constraint", "expect", "include", "not", "conflict", "as_of", "decided"}
+    {"authority", "input", "derived", "output", "constraint", "expect", "include", "not", "conflict", "as_of", "decided", "constant"}
 )
 ANNOTATIONS = ("label", "cite", "note", "defeasible", "defeater", "overrides", "since", "until")
 """The annotations that may stand before a statement, each written with a leading `@`."""
@@ -116,6 +117,7 @@ TERMINAL_WORDS = {
     "TILDE": "'~'",
     "CONFLICT": "'conflict'",
     "AS_OF": "'as_of'",
+    "CONSTANT": "'constant'",
     "DECIDED": "'decided'",
     "AUTHORITY": "'authority'",
     "INPUT": "'input'",
@@ -132,7 +134,7 @@ _OPERATORS = {"EQUAL", "NOT_EQUAL", "LT", "LESS_EQUAL", "GT", "GREATER_EQUAL"}
 _ARITHMETIC = {"PLUS", "MINUS", "TIMES", "DIVIDE", "MOD"}
 _STATEMENT_STARTS = {
     "AUTHORITY", "INPUT", "DERIVED", "OUTPUT", "CONSTRAINT", "EXPECT", "INCLUDE", "LABEL", "CITE", "NOTE", "QUERY",
-    "DEFEASIBLE", "DEFEATER", "OVERRIDES", "SINCE", "UNTIL", "CONFLICT", "AS_OF",
+    "DEFEASIBLE", "DEFEATER", "OVERRIDES", "SINCE", "UNTIL", "CONFLICT", "AS_OF", "CONSTANT",
 }
 
 
@@ -433,6 +435,9 @@ class _ToTree(Transformer):
 
     def as_of(self, children: list[Any]) -> AsOf:
         return AsOf(_law_date(children[1], None, _extent(children)).date, _extent(children))
+
+    def constant(self, children: list[Any]) -> ConstantReading:
+        return ConstantReading(str(children[1]), decode_string(children[2]), _extent(children))
 
     def conflict(self, children: list[Any]) -> Conflict:
         _keyword, first, _comma, second, _dot = children

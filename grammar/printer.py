@@ -21,6 +21,7 @@ from lexlog.grammar.tree import (
     AsOf,
     Citation,
     Conflict,
+    ConstantReading,
     LawDate,
     Constant,
     Constraint,
@@ -107,6 +108,8 @@ def print_statement(statement: Statement) -> str:
         return f"as_of {print_value(statement.date)}."
     if isinstance(statement, Conflict):
         return f"conflict {statement.first}, {statement.second}."
+    if isinstance(statement, ConstantReading):
+        return f"constant {statement.name} {print_string(statement.reading)}."
     if isinstance(statement, Declaration):
         reading = f" {print_string(statement.reading)}" if statement.reading is not None else ""
         parameters = ", ".join(

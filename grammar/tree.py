@@ -294,6 +294,16 @@ class Conflict:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class ConstantReading:
+    """`constant no_fact_question "the order identifies no question of fact".`: how a symbol reads in
+    explanations, wherever a predicate's reading puts it."""
+
+    name: str
+    reading: str
+    span: Span = _span()
+
+
 DeclarationKind = TypingLiteral["input", "derived", "output"]
 
 PARAMETER_TYPES: Mapping[str, str] = MappingProxyType(
@@ -379,7 +389,9 @@ class AsOf:
     span: Span = _span()
 
 
-Statement = Union[Fact, Rule, Authority, Declaration, Constraint, Expectation, Query, Include, Conflict, AsOf]
+Statement = Union[
+    Fact, Rule, Authority, Declaration, Constraint, Expectation, Query, Include, Conflict, AsOf, ConstantReading
+]
 
 
 @dataclass(frozen=True)

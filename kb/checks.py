@@ -29,6 +29,7 @@ from lexlog.grammar.tree import (
     Call,
     Comparison,
     Constant,
+    ConstantReading,
     Constraint,
     Declaration,
     Expectation,
@@ -480,12 +481,32 @@ def _duplicates(program: Program, options: CheckOptions) -> Iterator[Diagnostic]
                 "declare each predicate once",
             )
         declarations.setdefault(declaration.key, declaration)
+    constants: dict[str, ConstantReading] = {}
+    for constant in program.of_type(ConstantReading):
+        earlier_constant = constants.setdefault(constant.name, constant)
+        if earlier_constant.reading != constant.reading:
+            yield Diagnostic(
+                "duplicate_constant",
+                "error",
+                constant.span,
+                f"the constant '{constant.name}' already has another reading, at {earlier_constant.span}",
+                "give each constant one reading",
+            )
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def _readings(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
+    for constant in program.of_type(ConstantReading):
+        if _PLACEHOLDER.search(constant.reading):
+            yield Diagnostic(
+                "bad_reading",
+                "error",
+                constant.span,
+                f"the reading of the constant '{constant.name}' has a {{placeholder}}, but a constant has no arguments",
+                "write the words the constant stands for",
+            )
     for declaration in program.of_type(Declaration):
         if declaration.reading is None:
             continue

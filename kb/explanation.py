@@ -28,6 +28,7 @@ from lexlog.grammar.tree import (
     Authority,
     Citation,
     Constant,
+    ConstantReading,
     Declaration,
     Note,
     Rule,
@@ -208,22 +209,27 @@ def known_span(span: Optional[Span]) -> Optional[Span]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What explanations are worded with: authorities (short name -> full citation) and predicate declarations."""
+    """What explanations are worded with: authorities (short name -> full citation), predicate declarations and
+    the readings of constants (symbol -> the words that stand for it in prose)."""
 
     authorities: Mapping[str, str] = field(default_factory=dict)
     declarations: Mapping[PredicateKey, Declaration] = field(default_factory=dict)
+    constants: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, statements: Iterable[object]) -> "Vocabulary":
         """From statements (e.g. a parsed program's): every `Authority` and `Declaration` among them."""
         authorities: dict[str, str] = {}
         declarations: dict[PredicateKey, Declaration] = {}
+        constants: dict[str, str] = {}
         for statement in statements:
             if isinstance(statement, Authority):
                 authorities[statement.name] = statement.citation
             elif isinstance(statement, Declaration):
                 declarations[statement.key] = statement
-        return cls(authorities, declarations)
+            elif isinstance(statement, ConstantReading):
+                constants[statement.name] = statement.reading
+        return cls(authorities, declarations, constants)
 
     def citation(self, name: str) -> Optional[str]:
         entry = self.authorities.get(name)
@@ -235,11 +241,14 @@ class Vocabulary:
         return self.declarations.get(key)
 
     def reading(self, atom: AtomPattern) -> Optional[str]:
-        """The declaration's English reading with `{Name}` filled by the arguments; open ones read 'any Name'."""
+        """The declaration's English reading with `{Name}` filled by the arguments (a symbol by its own reading,
+        where it has one); an open argument reads 'some name' (`{Request}` -> "some request")."""
         declaration = self.declarations.get(atom.key)
         if declaration is None or declaration.reading is None:
             return None
-        return fill_reading(declaration.reading, declaration.parameters, atom.arguments, declaration.types)
+        return fill_reading(
+            declaration.reading, declaration.parameters, atom.arguments, declaration.types, self.constants
+        )
 
 
 EMPTY_VOCABULARY = Vocabulary()
@@ -247,8 +256,9 @@ EMPTY_VOCABULARY = Vocabulary()
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-def value_words(value: Value, type_name: Optional[str] = None) -> str:
-    """A value as it reads in U.S. prose: a symbol or string itself; a date as "January 5, 2024"; a number in
+def value_words(value: Value, type_name: Optional[str] = None, constants: Mapping[str, str] = {}) -> str:
+    """A value as it reads in U.S. prose: a symbol by its declared reading (`constants`), else a symbol or string
+    itself; a date as "January 5, 2024"; a number in
     decimal notation, or as dollars ("$75,000.01") where its parameter is declared money."""
     if is_date(value):
         return f"{value:%B} {value.day}, {value.year}"  # type: ignore[union-attr]
@@ -258,7 +268,16 @@ def value_words(value: Value, type_name: Optional[str] = None) -> str:
         if isinstance(value, Fraction) and terminating_places(value) is None:
             return f"{integer_text(value.numerator)}/{integer_text(value.denominator)}"
         return number_text(value)  # type: ignore[arg-type]
-    return str(value)
+    return constants.get(value, value) if isinstance(value, str) else str(value)
+
+
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
+
+
+def some_words(name: str) -> str:
+    """An open argument in prose: `Request` -> "some request", `TaxYear` -> "some tax year"."""
+    words = " ".join(part for part in _WORD_BOUNDARY.split(name) if part)
+    return f"some {words.lower()}"
 
 
 def fill_reading(
@@ -266,6 +285,7 @@ def fill_reading(
     parameters: tuple[str, ...],
     arguments: tuple[Optional[Value], ...],
     types: tuple[Optional[str], ...] = (),
+    constants: Mapping[str, str] = {},
 ) -> str:
     values = dict(zip(parameters, arguments))
     declared = dict(zip(parameters, types))
@@ -275,7 +295,7 @@ def fill_reading(
         if name not in values:
             return match.group(0)
         value = values[name]
-        return f"any {name}" if value is None else value_words(value, declared.get(name))
+        return some_words(name) if value is None else value_words(value, declared.get(name), constants)
 
     return _PLACEHOLDER.sub(replace, reading)
 
@@ -459,7 +479,8 @@ class AbsentCheck:
 
 @dataclass(frozen=True, eq=False)
 class ComparisonCheck:
-    """A built-in comparison with its sides' source text and values; a value is None when undefined (e.g. 1/0)."""
+    """A built-in comparison with its sides' source text and values; a value is None when undefined (e.g. 1/0).
+    A side's type is the type declared for the variable it is (`money`, say), so that prose can say "$80,000"."""
 
     operator: str
     left: str
@@ -467,6 +488,8 @@ class ComparisonCheck:
     left_value: Optional[Value]
     right_value: Optional[Value]
     holds: bool
+    left_type: Optional[str] = None
+    right_type: Optional[str] = None
 
     @property
     def text(self) -> str:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from lexlog.grammar import Variable
+from lexlog.grammar import ANNOTATIONS, KEYWORDS, Variable
 from lexlog.kb import (
     KnowledgeBase,
     LexlogError,
@@ -35,7 +35,8 @@ from lexlog.repl.session_io import canonical, case_file_text, scan, split_statem
 
 DEFAULT_DEPTH: int = inspect.signature(KnowledgeBase.why_not).parameters["depth"].default
 FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
-STATEMENT_KEYWORDS = ("include", "authority", "input", "derived", "output", "constraint", "expect", "@label", "@cite", "@note")
+# The words that begin a statement other than a fact: every keyword but `not` and `decided`, and the annotations.
+STATEMENT_KEYWORDS = (KEYWORDS - {"not", "decided"}) | {f"@{name}" for name in ANNOTATIONS}
 
 
 class CommandError(Exception):

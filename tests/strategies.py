@@ -402,6 +402,7 @@ from lexlog.grammar.tree import (  # noqa: E402 - the syntax section's own vocab
     Citation,
     Comparison,
     Constant,
+    ConstantReading,
     Constraint,
     Declaration,
     Expectation,
@@ -414,8 +415,9 @@ from lexlog.grammar.tree import (  # noqa: E402 - the syntax section's own vocab
     Rule,
     Variable,
 )
+from lexlog.grammar import KEYWORDS as GRAMMAR_KEYWORDS  # noqa: E402
 
-KEYWORDS = {"authority", "input", "derived", "output", "constraint", "expect", "include", "not", "at"}
+KEYWORDS = GRAMMAR_KEYWORDS | {"at"}
 
 symbols = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 predicate_names = symbols.filter(lambda name: name not in KEYWORDS)
@@ -550,6 +552,7 @@ statements = st.one_of(
     st.builds(Rule, atoms(), bodies, annotations),
     bodiless_rules(),
     st.builds(Authority, symbols, st.text(max_size=30)),
+    st.builds(ConstantReading, symbols, st.text(max_size=30)),
     declarations(),
     st.builds(Constraint, symbols, bodies, annotations),
     st.builds(Expectation, atoms(), st.booleans()),

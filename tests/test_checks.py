@@ -286,3 +286,11 @@ def test_an_include_naming_a_nul_character_is_a_located_error(tmp_path: Path) ->
     (error,) = check_files([str(case)]).errors
     assert error.code == "missing_include" and error.message.endswith("the name contains a NUL character")
     assert (error.span.line, error.span.column) == (1, 1)
+
+
+def test_a_constant_has_one_reading_and_no_placeholders() -> None:
+    report = check_source('constant a "x {Y}".\nconstant b "B".\nconstant b "C".\nconstant b "B".\np(a). p(b).\n')
+    codes = [(d.code, d.span.line) for d in report.diagnostics]
+    assert ("bad_reading", 1) in codes
+    assert ("duplicate_constant", 3) in codes
+    assert ("duplicate_constant", 4) not in codes  # the same reading again is no conflict

@@ -358,3 +358,15 @@ def test_a_comment_inside_a_statement_is_printed_above_it_not_below() -> None:
 
     source = 'q(X) :- % why q\n  p(X),\n  % and r\n  r(X).\ns(a).\n'
     assert print_program(parse(source)) == "% why q\n% and r\nq(X) :- p(X), r(X).\ns(a).\n"
+
+
+def test_a_constant_reading_parses_prints_and_keeps_the_word_free_elsewhere() -> None:
+    from lexlog.grammar import ConstantReading
+
+    program = parse('constant no_fact_question "the order identifies no question of fact".\np(constant).\n')
+    reading = program.statements[0]
+    assert reading == ConstantReading("no_fact_question", "the order identifies no question of fact")
+    assert print_program(program).splitlines()[0] == 'constant no_fact_question "the order identifies no question of fact".'
+    with pytest.raises(LexlogSyntaxError) as raised:
+        parse("constant(x).", "case.dl")
+    assert "'constant' is a reserved word" in str(raised.value.hint)
