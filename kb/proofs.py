@@ -18,7 +18,7 @@ import weakref
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence, Union
 
 from lexlog.grammar.printer import print_body_item, print_term
-from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Literal, Rule, Value
+from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Literal, Rule, Term, Value, Variable, term_variables
 from lexlog.kb import arithmetic
 from lexlog.kb.engines.base import Model, PredicateKey, Row
 from lexlog.kb.explanation import (
@@ -385,7 +385,7 @@ class Prover:
             elif isinstance(item, Aggregate):
                 premises.append(self._aggregate_check(item, binding))
             else:
-                premises.append(comparison_check(item, binding))
+                premises.append(comparison_check(item, binding, declared_types(body, self.vocabulary)))
         return premises
 
     def aggregate_check(self, aggregate: Aggregate, binding: Mapping[str, Value]) -> AggregateCheck:
@@ -418,17 +418,48 @@ class Prover:
 
 def atom_pattern(atom: Atom, binding: Mapping[str, Value]) -> AtomPattern:
     """A body atom under a binding: a `GroundAtom`, or a pattern whose open positions keep their variable names."""
-    from lexlog.grammar.tree import Variable
-
     names = tuple(argument.name if isinstance(argument, Variable) else None for argument in atom.arguments)
     return make_pattern(atom.predicate, pattern_of(atom, binding), names)
 
 
-def comparison_check(comparison: Comparison, binding: Mapping[str, Value]) -> ComparisonCheck:
+def comparison_check(
+    comparison: Comparison, binding: Mapping[str, Value], types: Mapping[str, str] = {}
+) -> ComparisonCheck:
+    """The comparison under `binding`; `types` (variable -> declared type, `declared_types`) types its sides."""
     left, right, holds = comparison_values(comparison, binding)
     return ComparisonCheck(
-        comparison.operator, print_term(comparison.left), print_term(comparison.right), left, right, holds
+        comparison.operator,
+        print_term(comparison.left),
+        print_term(comparison.right),
+        left,
+        right,
+        holds,
+        _term_type(comparison.left, types),
+        _term_type(comparison.right, types),
     )
+
+
+def declared_types(body: Iterable[BodyItem], vocabulary: Vocabulary) -> dict[str, str]:
+    """The declared type of each variable that stands as a whole argument of a body atom (`claim(P, D, C, Amount)`
+    with `Amount: money` declared gives `{"Amount": "money"}`)."""
+    types: dict[str, str] = {}
+    for item in body:
+        if not isinstance(item, Literal):
+            continue
+        declaration = vocabulary.declaration(item.atom.key)
+        if declaration is None:
+            continue
+        for position, argument in enumerate(item.atom.arguments):
+            type_name = declaration.type_of(position)
+            if type_name is not None and isinstance(argument, Variable):
+                types.setdefault(argument.name, type_name)
+    return types
+
+
+def _term_type(term: Term, types: Mapping[str, str]) -> Optional[str]:
+    """A variable's declared type; for arithmetic, the type all its variables share (`A + B` of money is money)."""
+    found = {types.get(variable.name) for variable in term_variables(term)}
+    return found.pop() if len(found) == 1 else None
 
 
 # --- one prover per model ----------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ from lexlog.kb.proofs import (
     atom_pattern,
     binding_items,
     comparison_check,
+    declared_types,
     prover_for,
 )
 
@@ -125,6 +126,7 @@ class WhyNotBuilder:
         start = unify_head(rule.head, goal.arguments)
         assert start is not None
         steps = plan_body(rule.body, start.keys())
+        types = declared_types(rule.body, prover.vocabulary)
         failures: list[Failure] = []
         count = 0
 
@@ -157,14 +159,14 @@ class WhyNotBuilder:
                 failures.append(Failure(items, step.index, condition, "present", proof))
             elif step.mode == STEP_FILTER:
                 assert isinstance(item, Comparison)
-                failures.append(Failure(items, step.index, condition, "comparison", comparison_check(item, binding)))
+                failures.append(Failure(items, step.index, condition, "comparison", comparison_check(item, binding, types)))
             elif step.mode == STEP_AGGREGATE:
                 assert isinstance(item, Aggregate)
                 failures.append(Failure(items, step.index, condition, "aggregate", prover.aggregate_check(item, binding)))
             elif step.mode == STEP_ASSIGN:
                 assert isinstance(item, Comparison)
                 # an assignment fails only when its value is undefined (division by zero, arithmetic on a string)
-                failures.append(Failure(items, step.index, condition, "comparison", comparison_check(item, binding)))
+                failures.append(Failure(items, step.index, condition, "comparison", comparison_check(item, binding, types)))
             else:  # pragma: no cover
                 raise ValueError(step.mode)
 

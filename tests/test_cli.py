@@ -103,8 +103,8 @@ def test_explain_atom_that_does_not_follow_prints_why_not_and_exits_1():
     result = lexlog("explain", ZAPATA, "step_one_met_as_to(zapata_order, melson)")
     assert result.returncode == 1
     assert "step_one_met_as_to(zapata_order, melson) does not follow; why not:" in result.stderr
-    assert "finds_pleadings_overcome_qi(zapata_order) does not follow" in result.stdout
-    assert "finds_pleadings_overcome_qi_as_to(zapata_order, melson) does not follow" in result.stdout
+    assert "finds_pleadings_overcome_qi(zapata_order): it does not follow that" in result.stdout
+    assert "finds_pleadings_overcome_qi_as_to(zapata_order, melson): it does not follow that" in result.stdout
 
 
 def test_explain_why_not_option():
@@ -118,7 +118,7 @@ def test_explain_why_not_option():
 
 def test_explain_pattern_why_not():
     result = lexlog("explain", ZAPATA, "--why-not", "leave_granted(M)")
-    assert result.returncode == 0 and "leave_granted(M) does not follow" in result.stdout
+    assert result.returncode == 0 and "leave_granted(M): it does not follow that" in result.stdout
 
 
 def test_explain_bad_atom_and_missing_atom():
@@ -159,7 +159,7 @@ def test_test_failures_are_explained(tmp_path):
     assert "PASS  expect appealable(o1)  (line 5)" in result.stdout
     assert "FAIL  expect step_one_met_as_to(o1, smith)  (line 6)" in result.stdout
     # the why-not of the positive failure and the proof of the negative one
-    assert "finds_pleadings_overcome_qi(o1) does not follow" in result.stdout
+    assert "finds_pleadings_overcome_qi(o1): it does not follow that" in result.stdout
     assert "by rule discovery_stayed_pending_qi_ruling" in result.stdout
     assert result.stdout.rstrip().endswith("1 passed, 2 failed")
 

@@ -140,7 +140,7 @@ def test_markdown_is_memo_prose_with_pin_cites(sink):
     things = explanations(sink)
     memo = render(things["rule_with_citations"], "markdown")
     first = memo.splitlines()[0]
-    assert first.startswith("The order zapata_order is immediately appealable because the order zapata_order lets")
+    assert first.startswith("The order zapata_order is immediately appealable because (1) the order zapata_order lets")
     assert "it does not follow that the order zapata_order explicitly finds that the pleadings, taken as true," in first
     # case names in italics, as a brief prints them
     italic_backe = PINNED_BACKE.replace("Backe v. LeBlanc", "*Backe v. LeBlanc*")
@@ -152,7 +152,7 @@ def test_markdown_is_memo_prose_with_pin_cites(sink):
     assert "    - The order westbrook_order explicitly finds" in why
     nested = render(things["why_missing_input"], "markdown")
     assert "the condition `discovery_order(O, D)` fails: it does not follow that the order nobody lets discovery " \
-           "proceed against any Defendant; it is not among the facts." in nested
+           "proceed against some defendant; it is not among the facts." in nested
 
 
 def test_markdown_escaping_keeps_markup_out():
@@ -375,7 +375,7 @@ def test_markdown_shows_each_note_as_an_italic_line_under_its_step(noted):
     )
     assert memo[3].endswith("(*Carswell v. Camp*, 54 F.4th 307, 311-12 (5th Cir. 2022)).\\")
     assert memo[4] == f"  _Note (later law): {LATER_LAW_TEXT}_"
-    assert memo[5].startswith("  - A is an order")
+    assert memo[5].startswith("  - a is an order")  # an identifier keeps its case at the start of a sentence
     why_not = render(noted.why_not("leave_denied(b)"), "markdown")
     attempt = "  - Under rule appeal_pending_motion_to_dismiss (*Carswell v. Camp*, 54 F.4th 307, 311-12 (5th Cir. 2022)):"
     assert f"{attempt}\\\n      _Note (later law): {LATER_LAW_TEXT}_\n" in why_not
@@ -437,3 +437,66 @@ def test_markdown_italicises_case_names_only(citation: str, markdown: str) -> No
     from lexlog.kb.render.markdown import citation_markdown
 
     assert citation_markdown(citation) == markdown
+
+
+# --- readings: constants, open arguments, sentence case, comparisons in words ---------------------------------------
+
+READINGS = r'''
+input claim(Plaintiff, Amount: money) "{Plaintiff} claims {Amount}".
+input served(Party, Day: date) "{Party} was served on {Day}".
+input order(Order, Ground) "the order {Order} was entered on the ground that {Ground}".
+input allows(Order, Request) "the order {Order} allows {Request}".
+output over_limit(Plaintiff) "the amount {Plaintiff} claims exceeds the jurisdictional amount".
+output late(Party) "{Party} was served after the deadline".
+output relief(Order) "the order {Order} is reviewable".
+
+constant no_fact_question "the order identifies no question of fact".
+constant oilco "Oilco LLC".
+
+claim(oilco, 80000). claim(acme_llc, 70000).
+served(oilco, 2024-05-01).
+order(o1, no_fact_question).
+
+over_limit(P) :- claim(P, A), A > 75000.
+late(P) :- served(P, D), D > 2024-04-15.
+relief(O) :- order(O, _), allows(O, R).
+'''
+
+
+def test_a_constant_reads_by_its_declared_words_wherever_a_reading_puts_it() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(READINGS)
+    memo = render(kb.explain("order(o1, no_fact_question)"), "markdown")
+    assert memo.startswith("The order o1 was entered on the ground that the order identifies no question of fact")
+    assert "no_fact_question" not in memo
+
+
+def test_a_comparison_reads_in_words_with_money_and_dates_as_a_lawyer_writes_them() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(READINGS)
+    over = render(kb.explain("over_limit(oilco)"), "markdown")
+    assert "because (1) Oilco LLC claims $80,000; and (2) $80,000 exceeds $75,000" in over
+    late = render(kb.explain("late(oilco)"), "markdown")
+    assert "May 1, 2024 is after April 15, 2024" in late
+    why = render(kb.why_not("over_limit(acme_llc)"), "markdown")
+    # a false comparison says what holds instead
+    assert "the condition `A > 75000` fails: $70,000 is at most $75,000." in why
+
+
+def test_an_identifier_keeps_its_case_at_the_start_of_a_sentence_and_a_reading_is_capitalised() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(READINGS)
+    assert render(kb.explain("claim(acme_llc, 70000)"), "markdown").startswith("acme_llc claims $70,000 (fact,")
+    assert render(kb.explain("claim(oilco, 80000)"), "markdown").startswith("Oilco LLC claims $80,000 (fact,")
+
+
+def test_an_open_argument_reads_as_some_thing_not_as_its_variable() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(READINGS)
+    why = render(kb.why_not("relief(o1)"), "markdown")
+    assert "it does not follow that the order o1 allows some request" in why
+    assert "Request" not in why

@@ -137,7 +137,7 @@ def test_whynot_with_depth_option_and_setting() -> None:
     shown, session = drive(
         ":whynot appealable(westbrook_order)\r:depth 1\r:whynot appealable(westbrook_order) --depth 3\r"
     )
-    assert shown.count("appealable(westbrook_order) does not follow") == 2
+    assert shown.count("appealable(westbrook_order): it does not follow that") == 2
     assert "every rule that could conclude it fails" in shown
     assert "why-not depth: 1" in shown and session.depth == 1
 
@@ -365,7 +365,7 @@ def test_piped_stdin_prints_only_results(tmp_path: Path) -> None:
     assert "lexlog>" not in out and "..." not in out.split("(1 answer)")[0]
     assert not ANSI.search(out)
     assert re.search(r"^yes\.$", out, re.M)
-    assert "appealable(westbrook_order) does not follow" in out
+    assert "appealable(westbrook_order): it does not follow that" in out
     assert "- appealable(zapata_order)" in out
 
 

@@ -127,7 +127,7 @@ def test_missing_input_is_a_pattern_not_among_the_facts():
     assert failure.detail.goal == AtomPattern("discovery_order", ("nobody", None), (None, "D"))
     assert failure.detail.goal.text == "discovery_order(nobody, D)"
     assert failure.detail.status == "not_a_fact" and failure.detail.input_predicate
-    assert failure.detail.reading == "the order nobody lets discovery proceed against any Defendant"
+    assert failure.detail.reading == "the order nobody lets discovery proceed against some defendant"
 
 
 def test_input_predicate_and_unknown_predicate():

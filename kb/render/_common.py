@@ -7,6 +7,7 @@ from typing import Callable, Optional
 
 from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import NOTE_KINDS, Note, Value
+from lexlog.grammar.values import is_date, is_number
 from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
@@ -20,6 +21,7 @@ from lexlog.kb.explanation import (
     RuleStep,
     WhyNot,
     location,
+    value_words,
 )
 
 
@@ -119,8 +121,31 @@ def subject(atom_text: str, reading: Optional[str]) -> str:
     return oneline(reading) if reading else atom_text
 
 
-def comparison_words(check: ComparisonCheck) -> str:
-    return oneline(check.text)
+_NUMBER_WORDS = {"<": "is less than", "<=": "is at most", ">": "exceeds", ">=": "is at least", "=": "equals", "!=": "does not equal"}
+_DATE_WORDS = {"<": "is before", "<=": "is on or before", ">": "is after", ">=": "is on or after", "=": "is", "!=": "is not"}
+_OTHER_WORDS = {"=": "is", "!=": "is not"}
+_OPPOSITE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "!=", "!=": "="}
+
+
+def comparison_words(check: ComparisonCheck) -> Optional[str]:
+    """A comparison as a sentence says it: `$80,000 exceeds $75,000`, `May 1, 2024 is after April 15, 2024`. A
+    false comparison says what holds instead (`17 >= 18` reads `17 is less than 18`). None when a side is undefined
+    or the values have no words for the operator (`"b" < "c"`): the caller shows the comparison as written."""
+    left, right = check.left_value, check.right_value
+    if left is None or right is None:
+        return None
+    operator = check.operator if check.holds else _OPPOSITE[check.operator]
+    if is_number(left) and is_number(right):
+        words = _NUMBER_WORDS
+    elif is_date(left) and is_date(right):
+        words = _DATE_WORDS
+    else:
+        words = _OTHER_WORDS
+    if operator not in words:
+        return None
+    left_words = oneline(value_words(left, check.left_type or check.right_type))
+    right_words = oneline(value_words(right, check.right_type or check.left_type))
+    return f"{left_words} {words[operator]} {right_words}"
 
 
 def is_shared_kind(node: object) -> bool:

@@ -23,6 +23,7 @@ from typing import Optional
 from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
+    AtomPattern,
     ComparisonCheck,
     Defeat,
     Explanation,
@@ -38,6 +39,7 @@ from lexlog.kb.explanation import (
 from lexlog.kb.render._common import (
     aggregate_words,
     binding_text,
+    comparison_words,
     defeat_words,
     note_kind_words,
     oneline,
@@ -85,6 +87,20 @@ def _capitalise(text: str) -> str:
     return text
 
 
+def _opening(atom: AtomPattern, reading: Optional[str]) -> str:
+    """An atom's words at the start of a sentence: capitalised, unless the reading opens with one of the atom's
+    values as written (an identifier such as `oilco_llc` keeps its case; a constant with a reading, `Melson`, has
+    its own)."""
+    text = _subject(atom.text, reading)
+    if reading and any(_opens_with(reading, value) for value in atom.arguments if isinstance(value, str)):
+        return text
+    return _capitalise(text)
+
+
+def _opens_with(text: str, word: str) -> bool:
+    return bool(word) and text.startswith(word) and not text[len(word) : len(word) + 1].isalnum()
+
+
 def _subject(atom_text: str, reading: Optional[str]) -> str:
     """What an atom says: its reading, else the atom as code followed by 'holds'."""
     return escape(reading) if reading else f"{code(atom_text)} holds"
@@ -102,16 +118,25 @@ def _premise_phrase(premise: object) -> str:
     if isinstance(premise, AbsentCheck):
         return _absent_phrase(premise)
     if isinstance(premise, ComparisonCheck):
-        return f"{code(premise.text)}"
+        return _comparison_phrase(premise)
     if isinstance(premise, AggregateCheck):
         return f"{code(premise.source)} gives {code(premise.text)}"
     raise TypeError(premise)  # pragma: no cover
 
 
-def _join(phrases: list[str]) -> str:
+def _comparison_phrase(check: ComparisonCheck) -> str:
+    """`$80,000 exceeds $75,000`, or the comparison as code when it has no words (`A / 0 > 1`)."""
+    words = comparison_words(check)
+    return escape(words) if words is not None else code(check.text)
+
+
+def _reasons(phrases: list[str]) -> str:
+    """The reasons for a conclusion as a brief lists them: one as it is; several numbered, `(1) ...; and (2) ...`,
+    so that clauses with commas and "and"s of their own do not run together."""
     if len(phrases) <= 1:
         return "".join(phrases)
-    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    numbered = [f"({number}) {phrase}" for number, phrase in enumerate(phrases, 1)]
+    return "; ".join(numbered[:-1]) + "; and " + numbered[-1]
 
 
 # A case name, up to the comma before its reporter or docket: `Backe v. LeBlanc`, `In re Flint`, `Ex parte Young`.
@@ -174,11 +199,11 @@ def _defeat_sentence(node: Defeat) -> tuple[str, list[object]]:
 def _proof_sentence(node: object) -> tuple[str, list[object]]:
     """A proof node's sentence and the nodes to explain beneath it."""
     if isinstance(node, FactLeaf):
-        return f"{_capitalise(_subject(node.atom.text, node.reading))} ({_fact_note(node)}).", []
+        return f"{_opening(node.atom, node.reading)} ({_fact_note(node)}).", []
     if isinstance(node, RuleStep):
-        reasons = _join([_premise_phrase(premise) for premise in node.premises])
+        reasons = _reasons([_premise_phrase(premise) for premise in node.premises])
         because = f" because {reasons}" if reasons else ""
-        sentence = f"{_capitalise(_subject(node.atom.text, node.reading))}{because}{_authority(node.rule)}."
+        sentence = f"{_opening(node.atom, node.reading)}{because}{_authority(node.rule)}."
         below: list[object] = [
             premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf, AggregateCheck))
         ]
@@ -190,6 +215,9 @@ def _proof_sentence(node: object) -> tuple[str, list[object]]:
     if isinstance(node, AbsentCheck):
         return _capitalise(_absent_phrase(node)) + ".", []
     if isinstance(node, ComparisonCheck):
+        words = comparison_words(node)
+        if words is not None:
+            return _capitalise(escape(words)) + ".", []
         return f"{code(node.text)} {'holds' if node.holds else 'does not hold'}.", []
     raise TypeError(node)  # pragma: no cover
 
@@ -203,7 +231,7 @@ def _does_not_follow(node: WhyNot) -> str:
 def _why_not_sentence(node: WhyNot) -> tuple[str, list[object]]:
     if node.status == "follows":
         assert node.proof is not None
-        return f"{_capitalise(_subject(node.goal.text, node.reading))}: it does follow.", [node.proof]
+        return f"{_opening(node.goal, node.reading)}: it does follow.", [node.proof]
     text = f"{_capitalise(_does_not_follow(node))}: {escape(status_text(node))}"
     return text + ("." if node.status != "rules_fail" else ":"), list(node.attempts)
 
@@ -234,6 +262,9 @@ def _failure_sentence(node: Failure) -> tuple[str, list[object]]:
     condition = f"the condition {code(node.condition)} fails"
     if node.kind == "comparison":
         assert isinstance(detail, ComparisonCheck)
+        words = comparison_words(detail)
+        if words is not None:
+            return _capitalise(f"{lead}{condition}: {escape(words)}."), []
         verdict = "is undefined" if detail.undefined else "is false"
         return _capitalise(f"{lead}{condition}: {code(detail.text)} {verdict}."), []
     if node.kind == "aggregate":
@@ -264,7 +295,7 @@ def render_markdown(explanation: Explanation) -> str:
             sentence = node
         elif isinstance(node, (RuleStep, WhyNot)) and id(node) in seen:
             if isinstance(node, RuleStep):
-                sentence = f"{_capitalise(_subject(node.atom.text, node.reading))} (as shown above)."
+                sentence = f"{_opening(node.atom, node.reading)} (as shown above)."
             else:
                 sentence = f"{_capitalise(_does_not_follow(node))} (as explained above)."
         else:

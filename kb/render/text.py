@@ -159,10 +159,12 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
             elif repeated:
                 line(f"{bullet}{head} does not follow" + w.style("dim", " (explained above)"))
             else:
-                text = f"{bullet}{head} does not follow"
+                # the reading is said as what does not follow, never as a bare proposition that would read as if it held
                 if node.reading:
-                    text += f" ({oneline(node.reading)})"
-                line(text + ": " + w.style("fail", status_text(node)))
+                    text = f"{bullet}{head}: it does not follow that {oneline(node.reading)}; "
+                else:
+                    text = f"{bullet}{head} does not follow: "
+                line(text + w.style("fail", status_text(node)))
                 for attempt in node.attempts:
                     child(attempt, 2 if bullet else 1, "")
         elif isinstance(node, RuleAttempt):
