@@ -117,6 +117,7 @@ async function refresh() {
   renderAsOf(document_.as_of);
   renderWhatIf(document_);
   renderFacts(document_);
+  renderChanges(document_);
   renderConclusions(document_, open);
   renderAuthorities(document_.authorities);
   renderConstants(document_.constants);
@@ -152,23 +153,52 @@ function renderAsOf(asOf) {
 
 function renderWhatIf(case_) {
   const bar = document.getElementById("what-if");
-  const dropped = state.drop.length, supposed = state.suppose.length;
-  if (!dropped && !supposed) {
+  const dropped = case_.facts.filter((fact) => fact.dropped);
+  const supposed = case_.facts.filter((fact) => fact.origin.kind === "supposed");
+  if (!dropped.length && !supposed.length) {
     bar.hidden = true;
     bar.replaceChildren();
     return;
   }
   const gained = case_.conclusions.filter((row) => row.new).length;
-  const words = [];
-  if (dropped) words.push(`${dropped} fact${dropped === 1 ? "" : "s"} dropped`);
-  if (supposed) words.push(`${supposed} supposed`);
+  const item = (fact, badge, button) => el("li", { class: `what-if-fact ${badge}`, "data-fact": fact.text },
+    el("span", { class: `badge ${badge}` }, badge), " ", el("span", { class: "reading" }, sentence(fact.reading || fact.text)), " ",
+    el("code", {}, fact.text), " ", button);
   bar.replaceChildren(
-    el("strong", {}, "What if: "),
-    words.join(", "),
-    el("span", { id: "what-if-changes" }, ` — ${gained} conclusion${gained === 1 ? "" : "s"} gained, ${case_.lost.length} lost, compared with the case as filed. `),
-    el("button", { type: "button", id: "undo-all", onclick: () => changeWhatIf(() => { state.drop = []; state.suppose = []; }) }, "Undo the what-if"),
-  );
+    el("div", {},
+      el("strong", {}, "What if: "),
+      el("span", { id: "what-if-changes" }, `${gained} conclusion${gained === 1 ? "" : "s"} gained, ${case_.lost.length} lost, compared with the case as filed. `),
+      el("button", { type: "button", id: "undo-all", onclick: () => changeWhatIf(() => { state.drop = []; state.suppose = []; }) }, "Undo the what-if")),
+    el("ul", { class: "what-if-facts" },
+      dropped.map((fact) => item(fact, "dropped", el("button", { type: "button", onclick: () => dropFact(fact.text, false) }, "restore"))),
+      supposed.map((fact) => item(fact, "supposed", el("button", { type: "button",
+        onclick: () => changeWhatIf(() => { state.suppose = state.suppose.filter((text) => text !== fact.text); }) }, "stop supposing")))));
   bar.hidden = false;
+}
+
+function renderChanges(case_) {
+  const box = document.getElementById("changes");
+  const gained = case_.conclusions.filter((row) => row.new);
+  if (!gained.length && !case_.lost.length) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  const show = (atom) => () => {
+    const details = document.querySelector(`details.conclusion[data-atom="${CSS.escape(atom)}"]`);
+    details.open = true;
+    details.scrollIntoView({ block: "center" });
+  };
+  box.replaceChildren(
+    el("h3", {}, "Under the what-if"),
+    gained.length ? el("p", { class: "change-heading" }, "Now follows:") : null,
+    el("ul", {}, gained.map((atom) => el("li", { class: "change-new" }, el("span", { class: "badge new" }, "new"), " ",
+      el("button", { type: "button", class: "link", onclick: show(atom.text) }, sentence(atom.reading || atom.text)), " ", el("code", {}, atom.text)))),
+    case_.lost.length ? el("p", { class: "change-heading" }, "No longer follows:") : null,
+    el("ul", {}, case_.lost.map((atom) => el("li", { class: "change-lost" }, el("span", { class: "badge lost" }, "lost"), " ",
+      el("span", { class: "reading" }, sentence(atom.reading || atom.text)), " ", el("code", {}, atom.text), " ",
+      el("button", { type: "button", class: "link why-not", onclick: () => askWhyNot(atom.text) }, "why not?")))));
+  box.hidden = false;
 }
 
 function declarationHeading(declaration) {
