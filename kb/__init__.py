@@ -22,6 +22,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "lexlog.kb.json_values": ("json_text",),
     "lexlog.kb.knowledge_base": ("ExpectationResult", "KnowledgeBase", "QueryResult", "Violation"),
     "lexlog.kb.loader": ("library_names", "library_path"),
+    "lexlog.kb.memo": ("Memo", "build_memo"),
+    "lexlog.kb.render.memo": ("render_memo",),
     "lexlog.kb.postures": ("Posture", "PostureSpace", "case_file", "posture_strategy"),
     "lexlog.kb.render.in_force": ("render_dated",),
     "lexlog.kb.sara": ("SaraImportError", "import_sara_case", "write_lexlog_case"),

@@ -274,6 +274,14 @@ def value_words(value: Value, type_name: Optional[str] = None, constants: Mappin
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
 
 
+def _open_apposition(reading: str, name: str) -> str:
+    """`the discovery request {Request}` with the request open reads "some discovery request", not "the discovery
+    request some request": a noun the placeholder only names again gives way to 'some'."""
+    noun = _WORD_BOUNDARY.split(name)[-1].lower() if name else ""
+    pattern = re.compile(r"\bthe ((?:[\w-]+ ){0,3}?)" + re.escape(noun) + r" \{" + re.escape(name) + r"\}")
+    return pattern.sub(lambda found: f"some {found.group(1)}{noun}", reading) if noun else reading
+
+
 def some_words(name: str) -> str:
     """An open argument in prose: `Request` -> "some request", `TaxYear` -> "some tax year"."""
     words = " ".join(part for part in _WORD_BOUNDARY.split(name) if part)
@@ -289,6 +297,9 @@ def fill_reading(
 ) -> str:
     values = dict(zip(parameters, arguments))
     declared = dict(zip(parameters, types))
+    for name in parameters:
+        if values.get(name, "") is None:
+            reading = _open_apposition(reading, name)
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)

@@ -28,6 +28,7 @@ from lexlog.kb.explanation import (
     Defeat,
     Explanation,
     FactLeaf,
+    FactOrigin,
     Failure,
     HeadMismatch,
     RuleAttempt,
@@ -87,7 +88,7 @@ def _capitalise(text: str) -> str:
     return text
 
 
-def _opening(atom: AtomPattern, reading: Optional[str]) -> str:
+def opening(atom: AtomPattern, reading: Optional[str]) -> str:
     """An atom's words at the start of a sentence: capitalised, unless the reading opens with one of the atom's
     values as written (an identifier such as `oilco_llc` keeps its case; a constant with a reading, `Melson`, has
     its own)."""
@@ -112,7 +113,7 @@ def _absent_phrase(node: AbsentCheck) -> str:
     return f"{code(node.atom.text)} does not follow"
 
 
-def _premise_phrase(premise: object) -> str:
+def premise_phrase(premise: object) -> str:
     if isinstance(premise, (RuleStep, FactLeaf)):
         return _subject(premise.atom.text, premise.reading)
     if isinstance(premise, AbsentCheck):
@@ -130,7 +131,7 @@ def _comparison_phrase(check: ComparisonCheck) -> str:
     return escape(words) if words is not None else code(check.text)
 
 
-def _reasons(phrases: list[str]) -> str:
+def numbered_reasons(phrases: list[str]) -> str:
     """The reasons for a conclusion as a brief lists them: one as it is; several numbered, `(1) ...; and (2) ...`,
     so that clauses with commas and "and"s of their own do not run together."""
     if len(phrases) <= 1:
@@ -161,7 +162,7 @@ def _authority(rule: RuleRef) -> str:
     return ""
 
 
-def _note_lines(node: object) -> list[str]:
+def note_lines(node: object) -> list[str]:
     """The notes of the rule a step or an attempt uses, each an italic line: `_Note (later law): ..._`."""
     rule = node.rule if isinstance(node, (RuleStep, RuleAttempt)) else None
     if rule is None:
@@ -175,8 +176,12 @@ def _under(sentence: str, notes: list[str], indent: str) -> str:
     return sentence + "".join(f"\\\n{indent}{note}" for note in notes)
 
 
-def _fact_note(node: FactLeaf) -> str:
-    origin = node.origin
+def fact_note(node: FactLeaf) -> str:
+    return origin_note(node.origin)
+
+
+def origin_note(origin: FactOrigin) -> str:
+    """Where a fact comes from, as a parenthetical says it: `fact, case.dl:9`, `asserted in the session`, ..."""
     if origin.kind == "asserted":
         return "asserted in the session"
     if origin.kind == "supposed":
@@ -199,11 +204,11 @@ def _defeat_sentence(node: Defeat) -> tuple[str, list[object]]:
 def _proof_sentence(node: object) -> tuple[str, list[object]]:
     """A proof node's sentence and the nodes to explain beneath it."""
     if isinstance(node, FactLeaf):
-        return f"{_opening(node.atom, node.reading)} ({_fact_note(node)}).", []
+        return f"{opening(node.atom, node.reading)} ({fact_note(node)}).", []
     if isinstance(node, RuleStep):
-        reasons = _reasons([_premise_phrase(premise) for premise in node.premises])
+        reasons = numbered_reasons([premise_phrase(premise) for premise in node.premises])
         because = f" because {reasons}" if reasons else ""
-        sentence = f"{_opening(node.atom, node.reading)}{because}{_authority(node.rule)}."
+        sentence = f"{opening(node.atom, node.reading)}{because}{_authority(node.rule)}."
         below: list[object] = [
             premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf, AggregateCheck))
         ]
@@ -222,7 +227,7 @@ def _proof_sentence(node: object) -> tuple[str, list[object]]:
     raise TypeError(node)  # pragma: no cover
 
 
-def _does_not_follow(node: WhyNot) -> str:
+def does_not_follow(node: WhyNot) -> str:
     if node.reading:
         return f"it does not follow that {escape(node.reading)}"
     return f"{code(node.goal.text)} does not follow"
@@ -231,8 +236,8 @@ def _does_not_follow(node: WhyNot) -> str:
 def _why_not_sentence(node: WhyNot) -> tuple[str, list[object]]:
     if node.status == "follows":
         assert node.proof is not None
-        return f"{_opening(node.goal, node.reading)}: it does follow.", [node.proof]
-    text = f"{_capitalise(_does_not_follow(node))}: {escape(status_text(node))}"
+        return f"{opening(node.goal, node.reading)}: it does follow.", [node.proof]
+    text = f"{_capitalise(does_not_follow(node))}: {escape(status_text(node))}"
     return text + ("." if node.status != "rules_fail" else ":"), list(node.attempts)
 
 
@@ -276,10 +281,10 @@ def _failure_sentence(node: Failure) -> tuple[str, list[object]]:
         return _capitalise(f"{lead}{condition}, because:"), [detail]
     assert isinstance(detail, WhyNot)
     if detail.status in ("rules_fail",):
-        return _capitalise(f"{lead}{condition}: {_does_not_follow(detail)}, because:"), list(detail.attempts)
+        return _capitalise(f"{lead}{condition}: {does_not_follow(detail)}, because:"), list(detail.attempts)
     if detail.status == "follows":  # pragma: no cover - a failed atom does not follow
         return _capitalise(f"{lead}{condition}."), [detail]
-    return _capitalise(f"{lead}{condition}: {_does_not_follow(detail)}; {escape(status_text(detail))}."), []
+    return _capitalise(f"{lead}{condition}: {does_not_follow(detail)}; {escape(status_text(detail))}."), []
 
 
 def render_markdown(explanation: Explanation) -> str:
@@ -295,13 +300,13 @@ def render_markdown(explanation: Explanation) -> str:
             sentence = node
         elif isinstance(node, (RuleStep, WhyNot)) and id(node) in seen:
             if isinstance(node, RuleStep):
-                sentence = f"{_opening(node.atom, node.reading)} (as shown above)."
+                sentence = f"{opening(node.atom, node.reading)} (as shown above)."
             else:
-                sentence = f"{_capitalise(_does_not_follow(node))} (as explained above)."
+                sentence = f"{_capitalise(does_not_follow(node))} (as explained above)."
         else:
             if isinstance(node, (RuleStep, WhyNot)):
                 seen.add(id(node))
-            notes = _note_lines(node)
+            notes = note_lines(node)
             if isinstance(node, (FactLeaf, RuleStep, AbsentCheck, ComparisonCheck, AggregateCheck)):
                 sentence, below = _proof_sentence(node)
             elif isinstance(node, WhyNot):

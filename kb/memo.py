@@ -1,0 +1,133 @@
+"""A memo on one question: whether an atom follows, why, and what single change to the case would change the answer.
+
+The explanation alone cannot say what would change the answer: a conclusion may rest on several grounds, so a
+fact its proof uses need not be decisive. The memo therefore tries each candidate change on a copy of the knowledge
+base and keeps those that do change the answer:
+
+* when the answer is yes, dropping each fact the proof rests on, and supposing each atom whose absence it relies on;
+* when the answer is no, supposing each missing fact the why-not names, and dropping each fact of a proof that
+  blocked a rule (`not ...` that held).
+
+The knowledge base asked is never changed. `lexlog.kb.render.memo` renders a `Memo` as Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal as TypingLiteral, Mapping, Optional, Union
+
+from lexlog.grammar.tree import Atom
+from lexlog.kb.diagnostics import LexlogError
+from lexlog.kb.explanation import (
+    AbsentCheck,
+    AtomPattern,
+    FactLeaf,
+    FactOrigin,
+    Failure,
+    GroundAtom,
+    Proof,
+    WhyNot,
+    walk,
+)
+from lexlog.kb.in_force import LeftOut
+from lexlog.kb.whynot import DEFAULT_DEPTH
+
+if TYPE_CHECKING:
+    from lexlog.kb.knowledge_base import KnowledgeBase
+
+MAX_TRIALS = 40
+"""At most this many single changes are tried (each is one evaluation); the memo says how many were left out."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to the case that, made alone, changes the answer: a fact dropped, or an atom supposed."""
+
+    kind: TypingLiteral["drop", "suppose"]
+    atom: GroundAtom
+    reading: Optional[str]
+    origin: Optional[FactOrigin] = None
+    """Where a dropped fact comes from."""
+
+
+@dataclass(frozen=True)
+class Memo:
+    """What a memo on one question says; `explanation` is the proof (answer yes) or the why-not (answer no)."""
+
+    question: AtomPattern
+    reading: Optional[str]
+    holds: bool
+    explanation: Union[Proof, WhyNot]
+    changes: tuple[Change, ...]
+    tried: int
+    """How many single changes were tried."""
+    untried: int
+    """How many candidate changes were left untried (past `MAX_TRIALS`)."""
+    as_of: datetime.date
+    """The date whose law answered."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Rules not in force on that date that bear on the question."""
+    constants: Mapping[str, str] = field(default_factory=dict)
+    """The readings of constants, for the values a why-not names (`D = aguilar` reads "Aguilar")."""
+
+
+def build_memo(kb: KnowledgeBase, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH) -> Memo:
+    """The memo on `atom` (ground, or a pattern such as `appealable_on(zapata_order, G)`: "does some instance
+    follow?"). Raises LexlogError for a question that is not one (a misspelt predicate, a wrong arity)."""
+    why = kb.why_not(atom, depth)
+    holds = why.status == "follows"
+    explanation: Union[Proof, WhyNot] = why.proof if holds and why.proof is not None else why
+    candidates = _candidates(explanation, kb.facts())
+    changes: list[Change] = []
+    for kind, ground, reading, origin in candidates[:MAX_TRIALS]:
+        if _answer_with(kb, kind, ground, why.goal, holds) != holds:
+            changes.append(Change(kind, ground, reading, origin))
+    return Memo(
+        why.goal,
+        why.reading,
+        holds,
+        explanation,
+        tuple(changes),
+        min(len(candidates), MAX_TRIALS),
+        max(0, len(candidates) - MAX_TRIALS),
+        kb.effective_date,
+        tuple(kb.left_out_for(explanation)),
+        kb.vocabulary.constants,
+    )
+
+
+Candidate = tuple[str, GroundAtom, Optional[str], Optional[FactOrigin]]
+
+
+def _candidates(explanation: Union[Proof, WhyNot], facts: dict[GroundAtom, FactOrigin]) -> list[Candidate]:
+    """The single changes worth trying, each once, in the order the explanation meets them."""
+    found: dict[tuple[str, GroundAtom], Candidate] = {}
+
+    def add(kind: str, atom: AtomPattern, reading: Optional[str]) -> None:
+        if isinstance(atom, GroundAtom) and (kind, atom) not in found:
+            found[(kind, atom)] = (kind, atom, reading, facts.get(atom) if kind == "drop" else None)
+
+    for node in walk(explanation):
+        if isinstance(node, FactLeaf):
+            add("drop", node.atom, node.reading)
+        elif isinstance(node, AbsentCheck):
+            add("suppose", node.atom, node.reading)
+        elif isinstance(node, Failure) and node.kind == "missing" and isinstance(node.detail, WhyNot):
+            if node.detail.status == "not_a_fact":
+                add("suppose", node.detail.goal, node.detail.reading)
+    return list(found.values())
+
+
+def _answer_with(kb: KnowledgeBase, kind: str, atom: GroundAtom, question: AtomPattern, holds: bool) -> bool:
+    """Whether the question follows once the one change is made, on a copy (`holds`, the answer now, when the
+    knowledge base refuses the change: a fact it cannot take changes nothing)."""
+    try:
+        if kind == "suppose":
+            changed = kb.suppose_ground([atom])
+        else:
+            changed = kb.suppose([])
+            changed.retract_fact(atom.text)
+    except LexlogError:
+        return holds
+    return changed.query(question.text).holds
