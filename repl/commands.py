@@ -18,6 +18,7 @@ from typing import Callable, Optional
 
 from lexlog.grammar import ANNOTATIONS, KEYWORDS, Variable
 from lexlog.kb import (
+    FORMATS,
     KnowledgeBase,
     LexlogError,
     QueryResult,
@@ -34,7 +35,6 @@ from lexlog.kb import (
 from lexlog.repl.session_io import canonical, case_file_text, scan, split_statements, split_top_level, strip_comments
 
 DEFAULT_DEPTH: int = inspect.signature(KnowledgeBase.why_not).parameters["depth"].default
-FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
 # The words that begin a statement other than a fact: every keyword but `not` and `decided`, and the annotations.
 STATEMENT_KEYWORDS = (KEYWORDS - {"not", "decided"}) | {f"@{name}" for name in ANNOTATIONS}
 
@@ -419,21 +419,27 @@ def whynot(session: Session, argument: str) -> str:
 
 @command(
     "explain",
-    ":explain ATOM [--format text|md|json|dot] [--out FILE] [--depth N]",
+    ":explain ATOM [--format text|md|memo|json|dot] [--out FILE] [--depth N]",
     "the proof (or, if ATOM does not follow, why not) in a chosen format, optionally written to a file",
     """
-Formats: text (the tree), md (Markdown prose for a memo), json (schema lexlog.explanation/2), dot (Graphviz).
+Formats: text (the tree), md (Markdown prose), memo (a Markdown memo: Question Presented, Short Answer, Discussion,
+What Would Change the Answer), json (schema lexlog.explanation/2), dot (Graphviz).
 --out FILE writes the explanation to FILE (atomically) instead of showing it.
 """,
 )
 def explain(session: Session, argument: str) -> str:
     atom, options = _split_options(argument, ("--format", "--out", "--depth"))
     if not atom:
-        raise CommandError("usage: :explain ATOM [--format text|md|json|dot] [--out FILE]")
+        raise CommandError("usage: :explain ATOM [--format text|md|memo|json|dot] [--out FILE]")
     chosen = (options["--format"] or "text").lower()
     if chosen not in FORMATS:
-        raise CommandError(f"unknown format {chosen!r}; formats: text, md, json, dot")
+        raise CommandError(f"unknown format {chosen!r}; formats: text, md, memo, json, dot")
     kb, atom = session.current, _fact_text(atom)
+    if FORMATS[chosen] == "memo":
+        from lexlog.kb import build_memo, render_memo  # imported when asked for: not at the prompt's start
+
+        memo = build_memo(kb, atom, _depth(options["--depth"], session.depth))
+        return _shown_or_written(render_memo(memo), options["--out"], "memo")
     try:
         explanation = kb.explain(atom)
     except LexlogError as error:
@@ -443,6 +449,11 @@ def explain(session: Session, argument: str) -> str:
     out = options["--out"]
     colour = session.colour and FORMATS[chosen] == "text" and out is None
     text = render_dated(kb, explanation, FORMATS[chosen], **({"colour": True} if colour else {}))
+    return _shown_or_written(text, out, FORMATS[chosen])
+
+
+def _shown_or_written(text: str, out: Optional[str], format: str) -> str:
+    """The text to show, or, with `--out FILE`, the text written to FILE (atomically) and a line saying so."""
     if out is None:
         return text
     path = os.path.expanduser(out)
@@ -450,7 +461,7 @@ def explain(session: Session, argument: str) -> str:
         write_atomically(path, text if text.endswith("\n") else text + "\n")
     except OSError as error:
         raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
-    return f"wrote {path} ({FORMATS[chosen]})"
+    return f"wrote {path} ({format})"
 
 
 @command(

@@ -155,6 +155,19 @@ def test_explain_formats_and_out_file(tmp_path: Path) -> None:
     assert "digraph" in shown  # the why-not of an atom that does not follow, as DOT
 
 
+def test_explain_as_a_memo_shown_or_written(tmp_path: Path) -> None:
+    target = tmp_path / "memo.md"
+    shown, _ = drive(
+        ":explain appealable(zapata_order) --format memo\r"
+        f":explain appealable(westbrook_order) --format memo --out {target}\r"
+    )
+    assert "## Question Presented" in shown and "Yes. The order zapata_order is immediately appealable" in shown
+    assert f"wrote {target} (memo)" in shown
+    written = target.read_text(encoding="utf-8")
+    assert "## Short Answer\n\nNo. It does not follow that the order westbrook_order is immediately appealable" in written
+    assert "## What Would Change the Answer" in written
+
+
 # --- facts and what-ifs -------------------------------------------------------------------------------------
 
 

@@ -23,6 +23,11 @@ RENDERERS: dict[str, Callable[..., str]] = {
 }
 
 
+FORMATS: dict[str, str] = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot", "memo": "memo"}
+"""The format names the front ends accept, each to what renders it: a renderer of `RENDERERS`, or `memo`, a memo
+on the question (`lexlog.kb.render.memo`; it needs the knowledge base, not only the explanation)."""
+
+
 def render(explanation: Explanation, format: str = "text", **options: Any) -> str:
     """The explanation in `format` (text, markdown, json, dot); options go to that renderer (e.g. colour=True)."""
     try:
@@ -33,6 +38,7 @@ def render(explanation: Explanation, format: str = "text", **options: Any) -> st
 
 
 __all__ = [
+    "FORMATS",
     "RENDERERS",
     "SCHEMA",
     "SCHEMA_ID",
