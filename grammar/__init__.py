@@ -1,7 +1,17 @@
 """The lexlog language: grammar, parser, syntax tree and printer. Knows nothing of evaluation."""
 
 from lexlog.grammar.errors import LexlogSyntaxError
-from lexlog.grammar.parser import ANNOTATIONS, DIALECTS, KEYWORDS, Dialect, parse, parse_atom, parse_body, suggest
+from lexlog.grammar.parser import (
+    ANNOTATIONS,
+    DIALECTS,
+    KEYWORDS,
+    Dialect,
+    parse,
+    parse_atom,
+    parse_body,
+    suggest,
+    terminal_patterns,
+)
 from lexlog.grammar.statements import Ending, StatementReader
 from lexlog.grammar.printer import print_atom, print_body_item, print_program, print_statement, print_term, print_value
 from lexlog.grammar.tree import *  # noqa: F401,F403 - the tree is this package's vocabulary
@@ -24,4 +34,5 @@ __all__ = [
     "print_term",
     "print_value",
     "suggest",
+    "terminal_patterns",
 ]

@@ -189,6 +189,14 @@ def stored_tables(source: str) -> dict[str, Any] | None:
 
 
 @functools.cache
+def terminal_patterns() -> dict[str, str]:
+    """Each terminal of the grammar (`SYMBOL`, `STRING`, `LINE_COMMENT`, `IF`, ...) as a Python regular expression:
+    what other readers of lexlog text build on (the prompt's highlighter, the plain-fact reader), so that a token is
+    defined once, here in the grammar."""
+    return {terminal.name: terminal.pattern.to_regexp() for terminal in _parser().terminals}
+
+
+@functools.cache
 def _parser() -> Lark:
     source = _grammar_source()
     tables = stored_tables(source)

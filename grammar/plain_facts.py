@@ -21,7 +21,7 @@ from functools import cache
 from typing import Optional
 
 from lexlog.grammar.errors import LexlogSyntaxError
-from lexlog.grammar.parser import _PROLOG_COLLECTORS, KEYWORDS, _comments, _parser, _run, decode_string
+from lexlog.grammar.parser import _PROLOG_COLLECTORS, KEYWORDS, _comments, _run, decode_string, terminal_patterns
 from lexlog.grammar.tree import NO_ANNOTATIONS, Atom, Comment, Constant, Fact, Span, Statement
 from lexlog.grammar.values import integer_from_digits
 
@@ -38,7 +38,7 @@ _BLANK = re.compile(r"[ \t]*")
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """A plain fact line, an argument of one, and a comment line, from the grammar's terminal patterns."""
-    terminals = {terminal.name: terminal.pattern.to_regexp() for terminal in _parser().terminals}
+    terminals = terminal_patterns()
     argument = f"(?:{terminals['SYMBOL']}|{terminals['INT']}|{terminals['STRING']})"
     comment = f"(?:{terminals['LINE_COMMENT']})"
     fact = re.compile(

@@ -1,19 +1,19 @@
 """A Pygments lexer for lexlog source and the prompt's commands: the REPL highlights input with it, and docs can
 use it (`LexlogLexer`, aliases `lexlog`, `dl`).
 
-Token choices: predicate names (an identifier before `(`, or a zero-arity head/atom) are `Name.Function`;
-variables `Name.Variable`; symbols `Name.Constant`; `not`, `include`, `authority`, `input`, `derived`, `output`,
-`constraint`, `expect`, `conflict`, `as_of`, `decided`, `at` are `Keyword`; the annotations (`@label`, `@defeasible`,
-...) are `Name.Decorator`; `:-` and `?-` are
-`Operator`; a prompt command (`:why`, `:suppose`) at the start of a line is `Keyword.Pseudo`; `--format`-style
-options are `Name.Attribute`.
+Each token is the grammar's terminal of that name (`lexlog.grammar.terminal_patterns`): predicate names (an
+identifier before `(`, or a zero-arity head/atom) are `Name.Function`; variables `Name.Variable`; symbols
+`Name.Constant`; the grammar's keywords and a citation's `at` are `Keyword`; the annotations (`@label`,
+`@defeasible`, ...) are `Name.Decorator`; `:-` and `?-` are `Operator`. The prompt adds its own: a command (`:why`,
+`:suppose`) at the start of a line is `Keyword.Pseudo`; `--format`-style options are `Name.Attribute`; a string or
+block comment not closed yet runs to the end of the line or text.
 """
 
 from __future__ import annotations
 
 from pygments.lexer import RegexLexer, bygroups, words
 
-from lexlog.grammar import ANNOTATIONS, KEYWORDS as GRAMMAR_KEYWORDS
+from lexlog.grammar import ANNOTATIONS, KEYWORDS as GRAMMAR_KEYWORDS, terminal_patterns
 from pygments.token import (
     Comment,
     Keyword,
@@ -30,6 +30,13 @@ from pygments.token import (
 # The language's own keywords and annotations (one definition, in the grammar), and `at` of a citation.
 KEYWORDS = (*sorted(GRAMMAR_KEYWORDS), "at")
 
+# Every token the language has is the grammar's terminal of that name; only what the prompt adds (its commands and
+# options) and what a half-typed line needs (a string or block comment not yet closed) are written here.
+_T = terminal_patterns()
+_OPERATORS = "|".join(
+    _T[name] for name in ("NOT_EQUAL", "LESS_EQUAL", "GREATER_EQUAL", "EQUAL", "LT", "GT", "PLUS", "TIMES", "DIVIDE", "MOD", "TILDE", "MINUS")
+)
+
 
 class LexlogLexer(RegexLexer):
     name = "lexlog"
@@ -39,35 +46,29 @@ class LexlogLexer(RegexLexer):
 
     tokens = {
         "root": [
-            (r"\s+", Whitespace),
-            (r"%.*?$", Comment.Single),
-            (r"//.*?$", Comment.Single),
-            (r"/\*", Comment.Multiline, "block_comment"),
+            (_T["WHITESPACE"], Whitespace),
+            (_T["LINE_COMMENT"], Comment.Single),
+            (_T["BLOCK_COMMENT"], Comment.Multiline),
+            (r"/\*", Comment.Multiline, "block_comment"),  # not closed yet: the rest is comment
             (r"(?m)^(:[a-z]+)", Keyword.Pseudo),
             (r"--[a-z][a-z-]*", Name.Attribute),
             (r"@(" + "|".join(ANNOTATIONS) + r")\b", Name.Decorator),
-            (r'"', String.Double, "string"),
-            (r"<[A-Za-z_][A-Za-z0-9_]*>", String.Other),
-            (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])", Literal.Date),
-            (r"-?[0-9]+\.[0-9]+", Number.Float),
-            (r"-?[0-9]+", Number.Integer),
-            (r"(=)(\s*)(count|sum|min|max)\b", bygroups(Operator, Whitespace, Keyword)),
-            (r":-|\?-", Operator),
-            (r"!=|<=|>=|[=<>+*/%~-]", Operator),
+            (_T["STRING"], String.Double),
+            (r'"[^"\n]*', String.Double),  # not closed yet
+            (_T["LT"] + _T["SYMBOL"] + _T["GT"], String.Other),  # include <library>
+            (_T["DATE_SHAPED"], Literal.Date),
+            (_T["DECIMAL"], Number.Float),
+            (_T["INT"], Number.Integer),
+            (f"({_T['EQUAL']})(\\s*)({_T['AGGREGATE_FUNCTION']})", bygroups(Operator, Whitespace, Keyword)),
+            (f"{_T['IF']}|{_T['QUERY']}", Operator),
+            (_OPERATORS, Operator),
             (words(KEYWORDS, suffix=r"\b"), Keyword),
-            (r"([a-z][A-Za-z0-9_]*)(\s*)(\()", bygroups(Name.Function, Text, Punctuation)),
-            (r"[A-Z_][A-Za-z0-9_]*", Name.Variable),
-            (r"[a-z][A-Za-z0-9_]*(?=\s*(:-|\.\s*$|\.\s|\?|,\s*$))", Name.Function),
-            (r"[a-z][A-Za-z0-9_]*", Name.Constant),
+            (f"({_T['SYMBOL']})(\\s*)(\\()", bygroups(Name.Function, Text, Punctuation)),
+            (_T["VARIABLE"], Name.Variable),
+            (_T["SYMBOL"] + r"(?=\s*(:-|\.\s*$|\.\s|\?|,\s*$))", Name.Function),
+            (_T["SYMBOL"], Name.Constant),
             (r"[(),.?;{}:]", Punctuation),
             (r".", Text),
-        ],
-        "string": [
-            (r'\\(["\\ntr]|u[0-9A-Fa-f]{4})', String.Escape),
-            (r'[^"\\\n]+', String.Double),
-            (r'"', String.Double, "#pop"),
-            (r"\n", Text, "#pop"),
-            (r"\\", String.Double),
         ],
         "block_comment": [
             (r"[^*]+", Comment.Multiline),
