@@ -15,7 +15,7 @@ from typing import Any, Optional
 from lexlog.grammar import LexlogSyntaxError, Span, parse_atom, print_value
 from lexlog.kb import Diagnostic, GroundAtom, KnowledgeBase, LexlogError, render_dated
 
-# The export formats the page offers: the renderer's name, the media type and the file extension.
+# The export formats the page offers: the renderer's name, the media type and the file extension (and the memo).
 _EXPORTS: dict[str, tuple[str, str, str]] = {
     "markdown": ("markdown", "text/markdown", "md"),
     "json": ("json", "application/json", "json"),
@@ -279,7 +279,7 @@ def why_not_document(knowledge_base: KnowledgeBase, atom: str) -> dict[str, Any]
 
 
 def export_formats() -> list[str]:
-    return list(_EXPORTS)
+    return [*_EXPORTS, "memo"]
 
 
 @dataclass(frozen=True)
@@ -296,6 +296,10 @@ def export(knowledge_base: KnowledgeBase, atom: str, format: str) -> Export:
         raise BadRequest(f"unknown export format {format!r}; the formats are: {', '.join(export_formats())}")
     proof = knowledge_base.explain(atom)
     stem = _file_stem(atom)
+    if format == "memo":
+        from lexlog.kb import build_memo, render_memo  # the memo re-evaluates the case once per change it tries
+
+        return Export("memo", "text/markdown", f"{stem}-memo.md", render_memo(build_memo(knowledge_base, atom)))
     renderer_name, media_type, extension = _EXPORTS[format]
     return Export(format, media_type, f"{stem}.{extension}", render_dated(knowledge_base, proof, renderer_name))
 

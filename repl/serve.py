@@ -7,7 +7,7 @@ Routes (every `POST` takes a JSON object; `what_if` is `{"drop": [fact, ...], "s
     POST /api/case        {what_if}: the same under a what-if, with the conclusions gained and lost
     POST /api/explain     {atom, what_if}: the proof of a conclusion (lexlog.explanation/2 JSON, and text)
     POST /api/why-not     {atom, what_if}: why an atom or pattern does not follow
-    POST /api/export      {atom, format, what_if}: a conclusion's explanation as markdown, json or dot
+    POST /api/export      {atom, format, what_if}: a conclusion's explanation as markdown, json, dot or a memo
 
 A bad request is answered 400 with `{"error": {...}}`: lexlog's own diagnostic (code, message, hint, line, column,
 and the located text with its caret) or what is wrong with the request's shape. Nothing is ever written to disk.

@@ -17,7 +17,7 @@ from typing import Callable, Iterator, TypeVar
 
 import pytest
 
-from lexlog.kb import KnowledgeBase, render_dated
+from lexlog.kb import KnowledgeBase
 from lexlog.repl.serve import create_app, listen, make_server, url_of
 
 # One browser for the module: every test here runs on the same xdist worker (pyproject: --dist loadgroup).
@@ -211,17 +211,15 @@ def test_why_not_answers_for_an_absent_conclusion(driver, url: str, knowledge_ba
     assert answer.find_elements("css selector", "li.attempt")
 
 
-def test_a_conclusions_explanation_exports(driver, url: str, knowledge_base: KnowledgeBase) -> None:
+def test_a_conclusion_exports_as_a_memo(driver, url: str, knowledge_base: KnowledgeBase) -> None:
+    from lexlog.kb import build_memo, render_memo
+
     atom = "appealable(zapata_order)"
     open_case(driver, url)
     details = open_proof(driver, atom)
-    buttons = {button.get_attribute("data-format"): button for button in details.find_elements("css selector", "button.export")}
-    format = "memo" if "memo" in buttons else "markdown"
-    buttons[format].click()
-    text = wait(driver, lambda d: details.find_element("css selector", f'pre.export-text[data-format="{format}"]'))
-    expected = render_dated(knowledge_base, knowledge_base.explain(atom), "markdown") if format == "markdown" else None
-    if expected is not None:
-        assert text.get_property("textContent") == expected
-    else:
-        assert "appealable" in text.get_property("textContent")
-    assert details.find_element("css selector", "a.download").get_attribute("download").startswith("appealable-zapata_order")
+    formats = [button.get_attribute("data-format") for button in details.find_elements("css selector", "button.export")]
+    assert formats == ["markdown", "json", "dot", "memo"]
+    details.find_element("css selector", 'button.export[data-format="memo"]').click()
+    text = wait(driver, lambda d: details.find_element("css selector", 'pre.export-text[data-format="memo"]'))
+    assert text.get_property("textContent") == render_memo(build_memo(knowledge_base, atom))
+    assert details.find_element("css selector", "a.download").get_attribute("download") == "appealable-zapata_order-memo.md"

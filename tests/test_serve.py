@@ -77,7 +77,7 @@ def test_the_case_shows_facts_with_origins_conclusions_authorities_and_the_date(
     assert case["as_of"]["date"] == "2014-04-18" and case["as_of"]["source"] == "stated"
     left_out = {entry["label"]: entry for entry in case["as_of"]["left_out"]}
     assert "appeal_pending_motion_to_dismiss" in left_out and "2022-11-30" in left_out["appeal_pending_motion_to_dismiss"]["reason"]
-    assert "melson" in case["constants"] and case["exports"][:3] == ["markdown", "json", "dot"]
+    assert "melson" in case["constants"] and case["exports"] == ["markdown", "json", "dot", "memo"]
 
 
 def test_dropping_a_fact_recomputes_the_conclusions_and_leaves_the_loaded_case_alone(client: TestClient, knowledge_base: KnowledgeBase) -> None:
@@ -139,6 +139,15 @@ def test_exports_are_the_renderers_output(client: TestClient, knowledge_base: Kn
     exported = post(client, "/api/export", atom=atom, format=format).json()
     assert exported["text"] == render_dated(knowledge_base, knowledge_base.explain(atom), renderer)
     assert exported["filename"] == f"appealable-zapata_order.{extension}"
+
+
+def test_the_memo_export_is_the_memo_renderers(client: TestClient, knowledge_base: KnowledgeBase) -> None:
+    from lexlog.kb import build_memo, render_memo
+
+    atom = "appealable(zapata_order)"
+    exported = post(client, "/api/export", atom=atom, format="memo").json()
+    assert exported["text"] == render_memo(build_memo(knowledge_base, atom))
+    assert exported["filename"] == "appealable-zapata_order-memo.md" and exported["media_type"] == "text/markdown"
 
 
 # --- bad requests -------------------------------------------------------------------------------------------------
