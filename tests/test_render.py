@@ -500,3 +500,18 @@ def test_an_open_argument_reads_as_some_thing_not_as_its_variable() -> None:
     why = render(kb.why_not("relief(o1)"), "markdown")
     assert "it does not follow that the order o1 allows some request" in why
     assert "Request" not in why
+
+
+def test_markdown_says_once_what_fails_alike_for_several_values() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(
+        'input officer(D) "{D} is an officer".\ninput order(O) "{O} is an order".\n'
+        'input general(O) "the order {O} allows general discovery".\noutput appealable(O) "{O} is appealable".\n'
+        "officer(a). officer(b). officer(c). order(o1).\n"
+        "appealable(O) :- order(O), officer(D), general(O).\n"
+    )
+    why = render(kb.why_not("appealable(o1)"), "markdown")
+    assert "With O = o1, D = a, b and c, the condition `general(O)` fails: it does not follow that the order o1 " \
+           "allows general discovery; it is not among the facts." in why
+    assert why.count("the condition `general(O)` fails") == 1

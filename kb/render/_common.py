@@ -25,6 +25,11 @@ from lexlog.kb.explanation import (
 )
 
 
+def ways(count: int) -> str:
+    """`way` or `ways`, for "and 3 more ways of applying it"."""
+    return "way" if count == 1 else "ways"
+
+
 def oneline(text: str) -> str:
     """Text on one line: control characters (newline, tab, ...) shown as escapes, everything else kept."""
     if text.isprintable():

@@ -35,6 +35,7 @@ from lexlog.kb.render._common import (
     notes_text,
     rule_title,
     status_text,
+    ways,
 )
 
 _COLOURS = {
@@ -121,7 +122,7 @@ def _label(node: object) -> tuple[str, str, str]:
             parts.append(cited)
         parts.extend(notes_text(node.rule))
         if node.omitted:
-            parts.append(f"(and {node.omitted} more failing way(s))")
+            parts.append(f"(and {node.omitted} more failing {ways(node.omitted)})")
         return "\n".join(parts), "attempt", "note"
     if isinstance(node, Failure):
         shown = binding_text(node.binding)

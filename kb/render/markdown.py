@@ -37,14 +37,17 @@ from lexlog.kb.explanation import (
     WhyNot,
     location,
 )
+from lexlog.grammar.printer import print_value
 from lexlog.kb.render._common import (
     aggregate_words,
     binding_text,
+    is_internal,
     comparison_words,
     defeat_words,
     note_kind_words,
     oneline,
     status_text,
+    ways,
 )
 
 MAX_NESTING = 40
@@ -245,14 +248,48 @@ def _attempt_sentence(node: RuleAttempt) -> tuple[str, list[object]]:
     name = f"rule {escape(node.rule.label)}" if node.rule.label else "the rule " + code(node.rule.text)
     cites = "; ".join(citation_markdown(citation.text) for citation in node.rule.citations)
     sentence = f"Under {name}" + (f" ({cites})" if cites else "") + ":"
-    below: list[object] = list(node.failures)
+    below: list[object] = _alike_merged(node.failures)
     if node.omitted:
-        below.append(f"And {node.omitted} more way(s) of applying it, each failing.")
+        below.append(f"And {node.omitted} more {ways(node.omitted)} of applying it, each failing.")
     return sentence, below
 
 
-def _failure_sentence(node: Failure) -> tuple[str, list[object]]:
-    shown = binding_text(node.binding)
+def _alike_merged(failures: tuple[Failure, ...]) -> list[object]:
+    """The failures of one rule, those that fail alike (the same condition, the same words, nothing beneath) as one
+    sentence that lists the values they differ in: `With D = aguilar, alvarez and breuer, the condition ...`."""
+    merged: list[object] = []
+    alike: dict[str, list[Failure]] = {}
+    for failure in failures:
+        sentence, below = _failure_sentence(failure, "")
+        if below:
+            merged.append(failure)
+        elif sentence in alike:
+            alike[sentence].append(failure)
+        else:
+            alike[sentence] = [failure]
+            merged.append(alike[sentence])
+    return [item[0] if isinstance(item, list) and len(item) == 1 else item for item in merged]
+
+
+def _merged_binding(failures: list[Failure]) -> str:
+    """`D = aguilar, alvarez and breuer, O = zapata_order`: each variable once, with every value it takes."""
+    values: dict[str, list[str]] = {}
+    for failure in failures:
+        for name, value in failure.binding:
+            if not is_internal(name):
+                shown = values.setdefault(name, [])
+                if print_value(value) not in shown:
+                    shown.append(print_value(value))
+    return ", ".join(f"{name} = {_and_list(shown)}" for name, shown in values.items())
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _failure_sentence(node: Failure, shown: Optional[str] = None) -> tuple[str, list[object]]:
+    """A failure's sentence, led by its binding (`shown` in its place when given) and the nodes beneath it."""
+    shown = binding_text(node.binding) if shown is None else shown
     lead = f"With {escape(shown)}, " if shown else ""
     detail = node.detail
     if node.kind == "defeated":
@@ -315,6 +352,8 @@ def render_markdown(explanation: Explanation) -> str:
                 sentence, below = _attempt_sentence(node)
             elif isinstance(node, Failure):
                 sentence, below = _failure_sentence(node)
+            elif isinstance(node, list):  # failures alike (`_alike_merged`)
+                sentence, below = _failure_sentence(node[0], _merged_binding(node))
             elif isinstance(node, Defeat):
                 sentence, below = _defeat_sentence(node)
             else:  # pragma: no cover

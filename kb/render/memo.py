@@ -43,7 +43,7 @@ from lexlog.kb.explanation import (
     walk,
 )
 from lexlog.kb.memo import Change, Memo
-from lexlog.kb.render._common import comparison_words, defeat_words, is_internal, status_text
+from lexlog.kb.render._common import comparison_words, defeat_words, is_internal, status_text, ways
 from lexlog.kb.render.citation_forms import CitationTrail
 from lexlog.kb.render.in_force import left_out_markdown
 from lexlog.kb.render.markdown import (
@@ -199,8 +199,7 @@ def _attempt_paragraph(attempts: list[RuleAttempt], trail: CitationTrail, memo: 
     text = f"Under {name}, " + "; ".join(clauses)
     omitted = sum(attempt.omitted for attempt in attempts)
     if omitted:
-        ways = "way" if omitted == 1 else "ways"
-        text += f"; and {omitted} more {ways} of applying it fail as well"
+        text += f"; and {omitted} more {ways(omitted)} of applying it fail as well"
     return _with_citations_and_notes(text + ".", first, trail)
 
 

@@ -39,6 +39,7 @@ from lexlog.kb.render._common import (
     oneline,
     rule_title,
     status_text,
+    ways,
 )
 
 INDENT = "  "
@@ -174,7 +175,7 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
             for failure in node.failures:
                 child(failure, 1, "")
             if node.omitted:
-                line(w.style("dim", f"... and {node.omitted} more way(s) of trying it, each failing"), 1)
+                line(w.style("dim", f"... and {node.omitted} more {ways(node.omitted)} of trying it, each failing"), 1)
         elif isinstance(node, Failure):
             shown = binding_text(node.binding)
             with_binding = f"with {oneline(shown)}" if shown else "as it stands"
