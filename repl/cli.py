@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 from lexlog.kb import (
     DEFAULT_ENGINE,
     ENGINES,
+    FORMATS,
     KnowledgeBase,
     LexlogError,
     bundled_case_files,
@@ -137,9 +138,6 @@ def run_query(arguments: argparse.Namespace) -> int:
 
 # --- explain ----------------------------------------------------------------------------------------------------
 
-_FORMATS = {"text": "text", "md": "markdown", "markdown": "markdown", "json": "json", "dot": "dot"}
-
-
 def run_explain(arguments: argparse.Namespace) -> int:
     if len(arguments.items) < 2:
         print("lexlog explain: give the files, then the atom: lexlog explain FILE... ATOM", file=sys.stderr)
@@ -149,6 +147,8 @@ def run_explain(arguments: argparse.Namespace) -> int:
     if knowledge_base is None:
         return EXIT_INPUT_ERROR
     depth = {} if arguments.depth is None else {"depth": arguments.depth}
+    if FORMATS[arguments.format] == "memo":
+        return _print_memo(knowledge_base, atom, depth)
     try:
         answer = knowledge_base.why_not(atom, **depth)
     except LexlogError as error:
@@ -171,12 +171,24 @@ def run_explain(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_memo(knowledge_base: KnowledgeBase, atom: str, depth: dict[str, int]) -> int:
+    """The memo on the atom (Markdown); the exit status says whether it follows, as `explain`'s does."""
+    from lexlog.kb import build_memo, render_memo
+
+    try:
+        memo = build_memo(knowledge_base, atom, **depth)
+    except LexlogError as error:
+        return _input_error(error)
+    print(render_memo(memo), end="")
+    return EXIT_OK if memo.holds else EXIT_NEGATIVE
+
+
 def _render(knowledge_base: KnowledgeBase, explanation: object, format: str) -> str:
     """The explanation, then the rules it leaves out as not in force on the date (JSON: a `not_in_force` list)."""
     from lexlog.kb import render_dated
 
     options = {"colour": True} if format == "text" and _use_colour(sys.stdout) else {}
-    return render_dated(knowledge_base, explanation, _FORMATS[format], **options)
+    return render_dated(knowledge_base, explanation, FORMATS[format], **options)
 
 
 # --- test -------------------------------------------------------------------------------------------------------
@@ -545,7 +557,13 @@ def build_parser() -> argparse.ArgumentParser:
         "explain", parents=[engine, dated], help="why an atom follows (its proof), or why not", usage="%(prog)s [options] FILE... ATOM"
     )
     explain.add_argument("items", nargs="+", metavar="FILE... ATOM", help="the files, then the atom to explain")
-    explain.add_argument("--format", choices=sorted(_FORMATS), default="text", help="text (default), md, json or dot")
+    explain.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="text",
+        help="text (default), md, memo (a Markdown memo: Question Presented, Short Answer, Discussion, What Would "
+        "Change the Answer), json or dot",
+    )
     explain.add_argument("--why-not", action="store_true", help="explain why the atom (or pattern) does not follow")
     explain.add_argument("--depth", type=int, metavar="N", help="levels of sub-goals a why-not explores (default 2)")
     explain.set_defaults(run=run_explain, extra_positionals="items")

@@ -357,3 +357,13 @@ def test_explain_of_an_atom_with_variables_gives_advice_for_the_command_line_too
     done = lexlog("explain", str(path), "q(X)")
     assert done.returncode == 2
     assert "error[not_ground]" in done.stderr and "lexlog query on the command line" in done.stderr
+
+
+def test_explain_as_a_memo():
+    result = lexlog("explain", ZAPATA, "appealable(zapata_order)", "--format", "memo")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("## Question Presented\n\nWhether, under the law in force on April 18, 2014, ")
+    absent = lexlog("explain", ZAPATA, "appealable_on(zapata_order, not_narrowly_tailored)", "--format", "memo")
+    assert absent.returncode == 1 and "\n\nNo. It does not follow that" in absent.stdout
+    misspelt = lexlog("explain", ZAPATA, "apealable(zapata_order)", "--format", "memo")
+    assert misspelt.returncode == 2 and "did you mean appealable?" in misspelt.stderr and "Traceback" not in misspelt.stderr
