@@ -20,8 +20,7 @@ import pytest
 from lexlog.kb import KnowledgeBase
 from lexlog.repl.serve import create_app, listen, make_server, url_of
 
-# One browser for the module: every test here runs on the same xdist worker (pyproject: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("browser")
+# One browser per worker that runs tests of this module (a module-scoped fixture): at most one per core.
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 INSTALL = "apt-get update && apt-get install -y chromium chromium-driver"
