@@ -33,7 +33,7 @@ _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in nam
 
 # Imported now: `render` names both a function and the subpackage it comes from, and importing any of the
 # subpackage's modules later would bind the package's attribute to the subpackage.
-from lexlog.kb.render import FORMATS, RENDERERS, note_text, render  # noqa: E402
+from lexlog.kb.render import FORMATS, RENDERERS, case_name, note_text, render  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
@@ -82,4 +82,4 @@ def bundled_library_files() -> list[str]:
     return entry + bundled_case_files()
 
 
-__all__ = [*_MODULE_OF, "FORMATS", "RENDERERS", "note_text", "render", "bundled_case_files", "bundled_example_files", "bundled_hypothetical_files", "bundled_library_files"]
+__all__ = [*_MODULE_OF, "FORMATS", "RENDERERS", "case_name", "note_text", "render", "bundled_case_files", "bundled_example_files", "bundled_hypothetical_files", "bundled_library_files"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from lexlog.grammar import LexlogSyntaxError, Span, parse_atom, print_value
-from lexlog.kb import Diagnostic, GroundAtom, KnowledgeBase, LexlogError, render_dated
+from lexlog.kb import Diagnostic, GroundAtom, KnowledgeBase, LexlogError, case_name, render_dated
 
 # The export formats the page offers: the renderer's name, the media type and the file extension (and the memo).
 _EXPORTS: dict[str, tuple[str, str, str]] = {
@@ -211,6 +211,7 @@ class CaseView:
             {
                 "name": authority.name,
                 "citation": authority.citation,
+                "case_name": case_name(authority.citation),
                 "decided": authority.decided.isoformat() if authority.decided else None,
                 "file": authority.span.file,
                 "line": authority.span.line,

@@ -145,12 +145,15 @@ def test_a_proof_expands_and_its_citations_lead_to_the_authorities(driver, url: 
     wait(driver, lambda d: step.get_attribute("open") is not None)
     link = wait(driver, lambda d: [a for a in step.find_elements("css selector", "a.cite") if a.is_displayed()][0])
     name = link.get_attribute("data-authority")
+    # the case name in italics, the rest upright, as a brief prints a citation
+    assert link.find_element("css selector", "i").text == link.text.split(",")[0]
     link.click()
     wait(driver, lambda d: d.execute_script("return location.hash") == f"#authority-{name}")
     entry = one(driver, f"#authority-{name}")
     wait(driver, lambda d: in_view(d, entry))
     citation = {authority.name: authority.citation for authority in knowledge_base.authorities}[name]
     assert entry.find_element("css selector", ".citation").text == citation
+    assert citation.startswith(entry.find_element("css selector", ".citation i").text + ",")
 
 
 def test_dropping_a_fact_changes_the_conclusions_and_restoring_it_undoes_that(driver, url: str, knowledge_base: KnowledgeBase) -> None:

@@ -178,6 +178,7 @@ def test_json_document_validates_and_keeps_values(sink):
     assert root["type"] == "rule" and root["rule"]["label"] == "no_step_one"
     assert [c["pinned"] for c in root["rule"]["citations"]][0] == PINNED_BACKE
     assert root["rule"]["citations"][1]["pin"] == "*3"
+    assert [c["case_name"] for c in root["rule"]["citations"]] == ["Backe v. LeBlanc", "Westbrook v. Dallas County"]
     assert root["binding"] == {"O": "zapata_order", "D": "melson"}
     kinds = [document["nodes"][i]["type"] for i in root["premises"]]
     assert kinds == ["fact", "absent"]

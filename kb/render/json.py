@@ -36,6 +36,7 @@ from lexlog.kb.explanation import (
     WhyNot,
 )
 from lexlog.kb.json_values import json_text, to_json
+from lexlog.kb.render._common import case_name
 
 SCHEMA_ID = "lexlog.explanation/2"
 
@@ -74,6 +75,7 @@ def _rule(rule: RuleRef) -> dict[str, Any]:
                 "citation": citation.citation,
                 "pinned": citation.pinned,
                 "text": citation.text,
+                "case_name": case_name(citation.text),
             }
             for citation in rule.citations
         ],
@@ -264,6 +266,8 @@ _RULE = {
                     "citation": _NULLABLE_STRING,
                     "pinned": _NULLABLE_STRING,
                     "text": {"type": "string"},
+                    # The italic part of `text`; not required, so that documents written before it still validate.
+                    "case_name": _NULLABLE_STRING,
                 },
             },
         },

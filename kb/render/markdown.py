@@ -41,6 +41,7 @@ from lexlog.grammar.printer import print_value
 from lexlog.kb.render._common import (
     aggregate_words,
     binding_text,
+    case_name,
     is_internal,
     comparison_words,
     defeat_words,
@@ -143,17 +144,13 @@ def numbered_reasons(phrases: list[str]) -> str:
     return "; ".join(numbered[:-1]) + "; and " + numbered[-1]
 
 
-# A case name, up to the comma before its reporter or docket: `Backe v. LeBlanc`, `In re Flint`, `Ex parte Young`.
-_CASE_NAME = re.compile(r"(?P<name>[^,]+? v\. [^,]+?|In re [^,]+?|Ex parte [^,]+?)(?=, )")
-
-
 def citation_markdown(text: str) -> str:
     """A full citation in Markdown, the case name in italics as a brief prints it (The Bluebook R. 2.1(a)):
     `*Backe v. LeBlanc*, 691 F.3d 645, 648 (5th Cir. 2012)`. A statute or rule has no case name and is left as is."""
-    found = _CASE_NAME.match(text)
-    if found is None:
+    name = case_name(text)
+    if name is None:
         return escape(text)
-    return f"*{escape(found.group('name'))}*{escape(text[found.end():])}"
+    return f"*{escape(name)}*{escape(text[len(name):])}"
 
 
 def _authority(rule: RuleRef) -> str:

@@ -372,9 +372,14 @@ function citations(rule) {
   return el("div", { class: "citations" },
     rule.citations.length ? el("ul", { class: "cites" }, rule.citations.map((citation) =>
       el("li", {}, citation.citation
-        ? el("a", { class: "cite", href: `#authority-${citation.authority}`, "data-authority": citation.authority }, citation.text)
+        ? el("a", { class: "cite", href: `#authority-${citation.authority}`, "data-authority": citation.authority }, citationText(citation.text, citation.case_name))
         : el("span", { class: "cite unknown", title: "not in the authorities" }, citation.text)))) : null,
     rule.notes.map((note) => el("p", { class: `note ${note.kind}` }, el("em", {}, `Note (${note.kind.replace("_", " ")}): `), note.text)));
+}
+
+// A citation as a brief prints it: the case name (which the server marks) in italics, the rest upright.
+function citationText(text, caseName) {
+  return caseName && text.startsWith(caseName) ? [el("i", {}, caseName), text.slice(caseName.length)] : [text];
 }
 
 function bindingText(binding) {
@@ -501,7 +506,7 @@ async function askWhyNot(atom) {
 function renderAuthorities(authorities) {
   document.getElementById("authorities").replaceChildren(...authorities.map((authority) =>
     el("li", { id: `authority-${authority.name}`, class: "authority" },
-      el("span", { class: "citation" }, authority.citation), " ",
+      el("span", { class: "citation" }, citationText(authority.citation, authority.case_name)), " ",
       el("code", { class: "short-name" }, authority.name),
       authority.decided ? el("span", { class: "origin" }, ` decided ${authority.decided}`) : null,
       el("span", { class: "origin", title: authority.file }, ` (${where(authority.file, authority.line)})`))));
