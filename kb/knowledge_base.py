@@ -47,6 +47,7 @@ from lexlog.grammar.tree import (
     Statement,
     Value,
     Variable,
+    atom_variables,
     complement,
     term_variables,
 )
@@ -57,11 +58,11 @@ from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
 from lexlog.kb.engines.base import DEFAULT_BUDGET, DEFAULT_SECONDS, EvaluationBudgetExceeded, EvaluationProgram, Model, PredicateKey, Row
-from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, Vocabulary, WhyNot, walk
+from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, RuleStep, Vocabulary, WhyNot, walk
 from lexlog.kb.in_force import LeftOut, relevant, resolve_as_of, split_in_force
 from lexlog.kb.json_values import to_json
 from lexlog.kb.loader import LoadedProgram, Loader
-from lexlog.kb.matching import ModelIndex, atom_answers, plan_body, solve, sorted_rows
+from lexlog.kb.matching import ModelIndex, atom_answers, plan_body, satisfying_bindings, solve, sorted_rows
 from lexlog.kb.normalize import normalize_body, normalize_rule
 from lexlog.kb.proofs import Prover
 from lexlog.kb.whynot import DEFAULT_DEPTH, explain_absence
@@ -426,6 +427,17 @@ class KnowledgeBase:
                 atom if isinstance(atom, str) else None,
             )
         return self._prover().prove(ground)
+
+    def ways(self, step: RuleStep) -> list[dict[str, Value]]:
+        """Every binding under which the rule of a proof step concludes the step's atom, the step's own among them:
+        the ways that rule reaches the same conclusion (for each officer, on each ground)."""
+        rule = step.rule.rule
+        outcome = self.defeasible_outcome
+        if rule is None or (outcome is not None and rule.head.key in outcome.layer.keys):
+            return []  # a defeasible rule's other instances may be defeated: the model alone does not say
+        head = {variable.name for variable in atom_variables(rule.head)}
+        fixed = {name: value for name, value in step.binding if name in head}
+        return [dict(binding) for binding in satisfying_bindings(rule, self._index(), fixed)]
 
     def why_not(self, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH) -> WhyNot:
         """Each rule that could conclude the atom and the first condition that fails, to `depth` levels."""

@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal as TypingLiteral, Mapping, Optional, Union
 
-from lexlog.grammar.tree import Atom
+from lexlog.grammar.tree import Atom, Literal, Rule, Value, Variable
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import (
     AbsentCheck,
@@ -27,6 +27,7 @@ from lexlog.kb.explanation import (
     Failure,
     GroundAtom,
     Proof,
+    RuleStep,
     WhyNot,
     walk,
 )
@@ -52,6 +53,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class OtherWays:
+    """The other ways a proof step's rule reaches the same conclusion: the values its varying variables take in
+    each (`names`, by their declared parameter names where they have one, such as `Defendant`)."""
+
+    names: tuple[str, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+
+@dataclass(frozen=True)
 class Memo:
     """What a memo on one question says; `explanation` is the proof (answer yes) or the why-not (answer no)."""
 
@@ -70,6 +80,9 @@ class Memo:
     """Rules not in force on that date that bear on the question."""
     constants: Mapping[str, str] = field(default_factory=dict)
     """The readings of constants, for the values a why-not names (`D = aguilar` reads "Aguilar")."""
+    other_ways: Mapping[GroundAtom, OtherWays] = field(default_factory=dict)
+    """For a "yes": each proof step whose rule also concludes its atom in other ways (for other officers, on other
+    grounds), with those ways."""
 
 
 def build_memo(kb: KnowledgeBase, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH) -> Memo:
@@ -79,6 +92,7 @@ def build_memo(kb: KnowledgeBase, atom: Union[str, Atom], depth: int = DEFAULT_D
     holds = why.status == "follows"
     explanation: Union[Proof, WhyNot] = why.proof if holds and why.proof is not None else why
     candidates = _candidates(explanation, kb.facts())
+    other_ways = _other_ways(kb, explanation) if holds else {}
     changes: list[Change] = []
     for kind, ground, reading, origin in candidates[:MAX_TRIALS]:
         if _answer_with(kb, kind, ground, why.goal, holds) != holds:
@@ -94,7 +108,37 @@ def build_memo(kb: KnowledgeBase, atom: Union[str, Atom], depth: int = DEFAULT_D
         kb.effective_date,
         tuple(kb.left_out_for(explanation)),
         kb.vocabulary.constants,
+        other_ways,
     )
+
+
+def _other_ways(kb: KnowledgeBase, proof: Union[Proof, WhyNot]) -> dict[GroundAtom, OtherWays]:
+    found: dict[GroundAtom, OtherWays] = {}
+    for node in walk(proof):
+        if not isinstance(node, RuleStep) or node.rule.rule is None:
+            continue
+        ways = kb.ways(node)
+        if len(ways) < 2:
+            continue
+        own = dict(node.binding)
+        varying = [name for name in ways[0] if len({way.get(name) for way in ways}) > 1]
+        rows = tuple(
+            tuple(way[name] for name in varying) for way in ways if any(way[name] != own.get(name) for name in varying)
+        )
+        found[node.atom] = OtherWays(tuple(_declared_name(kb, node.rule.rule, name) for name in varying), rows)
+    return found
+
+
+def _declared_name(kb: KnowledgeBase, rule: Rule, variable: str) -> str:
+    """A rule variable by the declared parameter it first stands for in the body (`_G1` in `appealable_by(O, _, G)`
+    is `Defendant`); its own name where no declaration names it."""
+    for item in rule.body:
+        if isinstance(item, Literal) and not item.negated:
+            declaration = kb.vocabulary.declaration(item.atom.key)
+            for position, argument in enumerate(item.atom.arguments):
+                if isinstance(argument, Variable) and argument.name == variable and declaration is not None:
+                    return declaration.parameters[position]
+    return variable
 
 
 Candidate = tuple[str, GroundAtom, Optional[str], Optional[FactOrigin]]

@@ -73,6 +73,17 @@ def test_a_fact_decisive_for_no_ground_is_not_said_to_change_the_answer() -> Non
     assert change.strip().startswith("No single change tried makes the answer no")
 
 
+def test_the_discussion_names_every_party_the_same_rule_reaches_the_conclusion_for() -> None:
+    memo = memo_of("appealable(o1)", CASE + "discovery_order(o1, jones). discovery_order(o1, lee).\n")
+    officers = {"jones", "lee", "Officer Smith"}
+    proved = next(name for name in officers if f"proceed against {name} (fact" in memo)
+    others = sorted(officers - {proved}, key=str.lower)  # in the model's order: symbols sorted
+    assert f"The same rule reaches it as well with Defendant = {others[0]} and {others[1]}, each on its own." in memo
+    # dropping one officer's fact no longer changes the answer (the others carry it); a finding for the order does
+    change = memo.split("## What Would Change the Answer")[1]
+    assert "if it were not so that" not in change and "if it were shown that the order o1 explicitly finds" in change
+
+
 def test_the_knowledge_base_asked_is_not_changed_by_the_memo() -> None:
     kb = KnowledgeBase.from_source(CASE, "case.dl")
     before = dict(kb.facts())

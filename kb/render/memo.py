@@ -42,7 +42,7 @@ from lexlog.kb.explanation import (
     value_words,
     walk,
 )
-from lexlog.kb.memo import Change, Memo
+from lexlog.kb.memo import Change, Memo, OtherWays
 from lexlog.kb.render._common import comparison_words, defeat_words, is_internal, status_text, ways
 from lexlog.kb.render.citation_forms import CitationTrail
 from lexlog.kb.render.in_force import left_out_markdown
@@ -158,7 +158,7 @@ def _failure_phrase(failure: Failure) -> str:
 def _discussion(memo: Memo) -> list[str]:
     trail = CitationTrail()
     if memo.holds:
-        return [_step_paragraph(node, trail) for node in walk(memo.explanation) if isinstance(node, RuleStep)] or [
+        return [_step_paragraph(node, trail, memo) for node in walk(memo.explanation) if isinstance(node, RuleStep)] or [
             _short_answer(memo)[len("Yes. ") :]
         ]
     assert isinstance(memo.explanation, WhyNot)
@@ -177,13 +177,29 @@ def _phrases(attempt: RuleAttempt) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_failure_phrase(failure) for failure in attempt.failures))
 
 
-def _step_paragraph(step: RuleStep, trail: CitationTrail) -> str:
+def _step_paragraph(step: RuleStep, trail: CitationTrail, memo: Memo) -> str:
     reasons = []
     for premise in step.premises:
         phrase = premise_phrase(premise)
         reasons.append(f"{phrase} ({fact_note(premise)})" if isinstance(premise, FactLeaf) else phrase)
     sentence = opening(step.atom, step.reading) + (f" because {numbered_reasons(reasons)}." if reasons else ".")
+    others = memo.other_ways.get(step.atom)
+    if others is not None:
+        sentence += " " + _other_ways_sentence(others, memo)
     return _with_citations_and_notes(sentence, step, trail)
+
+
+def _other_ways_sentence(others: OtherWays, memo: Memo) -> str:
+    """`The same rule reaches it as well with Defendant = Alvarez, Breuer and Voth, each on its own.`"""
+    def words(value: object) -> str:
+        return escape(value_words(value, None, memo.constants))
+
+    if len(others.names) == 1:
+        values = [words(row[0]) for row in others.rows]
+        joined = _and_list(values, "; " if any("," in value for value in values) else ", ")
+        return f"The same rule reaches it as well with {escape(others.names[0])} = {joined}, each on its own."
+    rows = ["(" + ", ".join(words(value) for value in row) + ")" for row in others.rows]
+    return f"The same rule reaches it as well with ({', '.join(map(escape, others.names))}) = {_and_list(rows, '; ')}, each on its own."
 
 
 def _attempt_paragraph(attempts: list[RuleAttempt], trail: CitationTrail, memo: Memo) -> str:
@@ -218,8 +234,11 @@ def _where(failures: list[Failure], fixed: set[str], memo: Memo) -> str:
     return "with " + ", ".join(parts) + ", "
 
 
-def _and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _and_list(items: list[str], separator: str = ", ") -> str:
+    """`a`, `a and b`, `a, b, and c` (the serial comma of U.S. legal prose; `;` between items that have commas)."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return separator.join(items[:-1]) + f"{separator.rstrip()} and " + items[-1]
 
 
 def _with_citations_and_notes(sentence: str, node: object, trail: CitationTrail) -> str:
