@@ -49,7 +49,7 @@ def perform(session: Session, unit: Unit, out: IO[str], err: IO[str], located: b
         _write(err, f"{where}error: {error}")
         return False
     except KeyboardInterrupt:
-        _write(err, f"{where}cancelled")
+        _write(err, f"{where}canceled")
         return False
     except Exception as error:  # noqa: BLE001 - no input may end the session
         message = " ".join(str(error).split()) or "no message"

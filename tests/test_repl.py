@@ -494,7 +494,7 @@ def test_ctrl_c_during_evaluation_cancels_and_keeps_the_session(monkeypatch: pyt
 
     monkeypatch.setitem(commands_module.COMMANDS, "slow", commands_module.Command("slow", slow, ":slow", "interrupted"))
     shown, session = drive("qi_decided(melson).\r:slow\rqi_decided(melson)?\r")
-    assert "cancelled" in shown and "yes.\n1 asserted fact since the last :save would be lost" in shown
+    assert "canceled" in shown and "yes.\n1 asserted fact since the last :save would be lost" in shown
     assert [atom.text for atom in session.kb.asserted] == ["qi_decided(melson)"]
 
 
