@@ -163,7 +163,7 @@ def create_app(knowledge_base: KnowledgeBase, allowed_hosts: Optional[list[str]]
         Route("/api/export", _endpoint(export_route), methods=["POST"]),
         Mount("/static", StaticFiles(directory=WEB), name="static"),
     ]
-    hosts = list(allowed_hosts) if allowed_hosts is not None else [*LOCAL_HOSTS, "testserver"]
+    hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOCAL_HOSTS)
     return Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
 
 

@@ -31,7 +31,7 @@ def knowledge_base() -> KnowledgeBase:
 
 @pytest.fixture(scope="module")
 def client(knowledge_base: KnowledgeBase) -> TestClient:
-    return TestClient(create_app(knowledge_base))
+    return TestClient(create_app(knowledge_base), base_url="http://127.0.0.1")
 
 
 def post(client: TestClient, path: str, **body: object):
@@ -196,6 +196,7 @@ def test_malformed_requests_are_refused_in_json(client: TestClient) -> None:
 
 def test_only_this_machines_names_are_answered(client: TestClient) -> None:
     assert client.get("/api/case", headers={"host": "attacker.example"}).status_code == 400
+    assert client.get("/api/case", headers={"host": "testserver"}).status_code == 400  # no test-only name either
     assert client.get("/api/case", headers={"host": "127.0.0.1:8000"}).status_code == 200
 
 
