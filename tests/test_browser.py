@@ -165,6 +165,8 @@ def test_dropping_a_fact_changes_the_conclusions_and_restoring_it_undoes_that(dr
     checkbox = one(driver, f'li.fact[data-fact="{DEFERRAL}"] input.holds')
     checkbox.click()
     wait(driver, lambda d: shown(d, "li.lost") == lost)
+    # nothing gained: the box has no "Now follows" heading, and no stray "null" in its place
+    assert "Now follows" not in one(driver, "#changes").text and "null" not in one(driver, "#changes").text
     assert one(driver, f'li.fact[data-fact="{DEFERRAL}"]').get_attribute("class").split() == ["fact", "dropped"]
     assert shown(driver, "details.conclusion") == {atom.text for atom in without.conclusions()}
     assert "drop=" in driver.current_url and not one(driver, "#what-if").get_attribute("hidden")

@@ -189,7 +189,8 @@ function renderChanges(case_) {
     details.open = true;
     details.scrollIntoView({ block: "center" });
   };
-  box.replaceChildren(
+  // replaceChildren would show a null child as the text "null": the headings of empty lists are left out here
+  box.replaceChildren(...[
     el("h3", {}, "Under the what-if"),
     gained.length ? el("p", { class: "change-heading" }, "Now follows:") : null,
     el("ul", {}, gained.map((atom) => el("li", { class: "change-new" }, el("span", { class: "badge new" }, "new"), " ",
@@ -197,7 +198,8 @@ function renderChanges(case_) {
     case_.lost.length ? el("p", { class: "change-heading" }, "No longer follows:") : null,
     el("ul", {}, case_.lost.map((atom) => el("li", { class: "change-lost" }, el("span", { class: "badge lost" }, "lost"), " ",
       el("span", { class: "reading" }, sentence(atom.reading || atom.text)), " ", el("code", {}, atom.text), " ",
-      el("button", { type: "button", class: "link why-not", onclick: () => askWhyNot(atom.text) }, "why not?")))));
+      el("button", { type: "button", class: "link why-not", onclick: () => askWhyNot(atom.text) }, "why not?")))),
+  ].filter((child) => child));
   box.hidden = false;
 }
 
