@@ -13,6 +13,10 @@ Measured, each the median of N runs (default 7):
 * recompute, browser: a click on a fact's checkbox to the conclusions redrawn (`lexlogTimings.lastRecompute`,
   plus the click's own round trip through the driver, measured apart).
 
+Each is also given as a ratio to a reference run in the same script, since the machines are shared and noisy: the
+first answer to `lexlog query` answering one question on the same case in a new process, and the recompute to the
+bare evaluation of the same what-if in this process (a copy with the fact dropped, its conclusions listed).
+
 With --screenshots DIR, writes serve-proof.png (a proof expanded) and serve-what-if.png (a fact dropped and one
 supposed) of the Zapata case to DIR.
 """
@@ -60,6 +64,25 @@ def first_answer_http(case: str) -> float:
     finally:
         process.terminate()
         process.wait()
+
+
+def query_in_new_process(case: str) -> float:
+    """The reference for the first answer: seconds for `lexlog query` to answer one question on the case."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "lexlog.repl.cli", "query", case, "-q", "appealable(O)"], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def evaluation_alone(knowledge_base, facts: list[str]) -> list[float]:
+    """The reference for the recompute: each drop applied to a copy and its conclusions listed, in this process."""
+    times = []
+    for fact in facts:
+        started = time.perf_counter()
+        copy = knowledge_base.suppose([])
+        copy.retract_fact(fact)
+        copy.conclusions()
+        times.append(time.perf_counter() - started)
+    return times
 
 
 def start_server(case: str):
@@ -152,6 +175,10 @@ def line(name: str, values: list[float], goal: str) -> str:
     return f"{name:<44} median {statistics.median(ms):7.1f} ms  (min {ms[0]:.1f}, max {ms[-1]:.1f}; {len(ms)} runs)  goal {goal}"
 
 
+def ratio(name: str, values: list[float], reference: list[float], reference_name: str) -> str:
+    return f"{name:<44} {statistics.median(values) / statistics.median(reference):.2f}x {reference_name}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -159,16 +186,26 @@ def main() -> None:
     parser.add_argument("--screenshots", type=Path, help="write the page's screenshots to this folder")
     arguments = parser.parse_args()
 
-    print(line("start to first answer, HTTP (new process)", [first_answer_http(arguments.case) for _ in range(arguments.runs)], "< 1 s"))
+    first_http = [first_answer_http(arguments.case) for _ in range(arguments.runs)]
+    query = [query_in_new_process(arguments.case) for _ in range(arguments.runs)]
+    print(line("start to first answer, HTTP (new process)", first_http, "< 1 s"))
+    print(line("  reference: lexlog query, one question", query, ""))
+    print(ratio("  start to first answer / lexlog query", first_http, query, "(the same case, a new process each)"))
     server, url, knowledge_base = start_server(arguments.case)
     facts = sorted(atom.text for atom, origin in knowledge_base.facts().items() if origin.kind == "file")
     post(url + "api/case", {})  # the server evaluated the case at start; this warms the route
-    print(line("recompute after a drop, HTTP", recompute_http(url, facts[: max(arguments.runs, 15)]), "< 100 ms"))
+    drops = facts[: max(arguments.runs, 15)]
+    recompute_over_http = recompute_http(url, drops)
+    alone = evaluation_alone(knowledge_base, drops)
+    print(line("recompute after a drop, HTTP", recompute_over_http, "< 100 ms"))
+    print(line("  reference: the evaluation alone", alone, ""))
+    print(ratio("  recompute over HTTP / evaluation alone", recompute_over_http, alone, "(the same drops)"))
     driver, profile = browser()
     try:
         first, recompute, round_trip = browser_figures(driver, url, facts, arguments.runs)
         print(line("navigation to conclusions drawn, browser", first, "< 1 s"))
         print(line("click to conclusions redrawn, browser", recompute, "< 100 ms"))
+        print(ratio("  click to redrawn / evaluation alone", recompute, alone, "(the page's clock)"))
         print(line("  the same through the driver (+ its round trips)", round_trip, ""))
         if arguments.screenshots:
             screenshots(driver, url, arguments.screenshots)
