@@ -27,23 +27,31 @@ SUPPOSE_SOURCE = "<suppose>"
 
 @dataclass(frozen=True)
 class WhatIf:
-    """The facts the page drops from the case and the facts it supposes, as lexlog source text."""
+    """The facts the page drops from the case and the facts it supposes, as lexlog source text, and the date whose
+    law it asks for (`2022-12-01`, `today`, or an authority's name, as `--as-of` takes; None: the case's own)."""
 
     drop: tuple[str, ...] = ()
     suppose: tuple[str, ...] = ()
+    as_of: Optional[str] = None
 
     @classmethod
     def of(cls, document: object) -> "WhatIf":
-        """From the request's `what_if` object (`{"drop": [...], "suppose": [...]}`); missing means none."""
+        """From the request's `what_if` object (`{"drop": [...], "suppose": [...], "as_of": ...}`); missing means
+        none."""
         if document is None:
             return cls()
-        if not isinstance(document, dict) or set(document) - {"drop", "suppose"}:
-            raise BadRequest('"what_if" must be an object with the lists "drop" and "suppose"')
-        return cls(_texts(document.get("drop"), "drop"), _texts(document.get("suppose"), "suppose"))
+        if not isinstance(document, dict) or set(document) - {"drop", "suppose", "as_of"}:
+            raise BadRequest('"what_if" must be an object with the lists "drop" and "suppose" and the text "as_of"')
+        as_of = document.get("as_of")
+        if as_of is not None and not (isinstance(as_of, str) and 0 < len(as_of.strip()) <= 200):
+            raise BadRequest('"what_if.as_of" must be a date (YYYY-MM-DD), "today" or an authority\'s name')
+        return cls(
+            _texts(document.get("drop"), "drop"), _texts(document.get("suppose"), "suppose"), as_of and as_of.strip()
+        )
 
     @property
     def empty(self) -> bool:
-        return not self.drop and not self.suppose
+        return not self.drop and not self.suppose and self.as_of is None
 
 
 class BadRequest(Exception):
@@ -89,6 +97,8 @@ def apply_what_if(knowledge_base: KnowledgeBase, what_if: WhatIf) -> KnowledgeBa
     """A copy of the knowledge base with the what-if applied; raises LexlogError for a fact it cannot take."""
     if what_if.empty:
         return knowledge_base
+    if what_if.as_of is not None:
+        knowledge_base = knowledge_base.at_text(what_if.as_of)  # a copy judged by the law on that date
     for text in what_if.suppose:
         _check_supposable(knowledge_base, text)
     copied = knowledge_base.suppose(what_if.suppose)  # a copy even when nothing is supposed
@@ -141,7 +151,7 @@ class CaseView:
             "lost": [_atom(self.base, atom) for atom in sorted(self.lost(), key=_order)],
             "authorities": self.authorities(),
             "constants": self.constants(),
-            "what_if": {"drop": list(self.what_if.drop), "suppose": list(self.what_if.suppose)},
+            "what_if": {"drop": list(self.what_if.drop), "suppose": list(self.what_if.suppose), "as_of": self.what_if.as_of},
             "exports": export_formats(),
         }
 
@@ -149,7 +159,9 @@ class CaseView:
         """The date whose law applies, where that date comes from, and the rules left out as not in force then."""
         knowledge_base = self.knowledge_base
         stated = sorted(knowledge_base.stated_dates)
-        if knowledge_base.as_of is not None:
+        if self.what_if.as_of is not None:
+            source = "what_if"  # asked for on the page
+        elif knowledge_base.as_of is not None:
             source = "asked"  # --as-of
         elif len(stated) == 1:
             source = "stated"  # the case file's as_of

@@ -176,6 +176,31 @@ def test_dropping_a_fact_changes_the_conclusions_and_restoring_it_undoes_that(dr
     assert "drop=" not in driver.current_url
 
 
+def test_the_law_of_another_date_changes_the_conclusions_and_the_cases_own_date_restores_them(
+    driver, url: str, knowledge_base: KnowledgeBase
+) -> None:
+    import datetime
+
+    def date_shown(d) -> str:
+        return d.execute_script("return document.getElementById('as-of-date').textContent")
+
+    today = knowledge_base.at_text("today")
+    open_case(driver, url)
+    assert date_shown(driver) == "2014-04-18"
+    field = one(driver, "#as-of-input")
+    field.clear()
+    field.send_keys("today")
+    one(driver, "#as-of-form button[type=submit]").click()
+    wait(driver, lambda d: date_shown(d) == datetime.date.today().isoformat())
+    assert shown(driver, "details.conclusion") == {atom.text for atom in today.conclusions()}
+    assert "appealable_on(zapata_order, pending_motion_to_dismiss)" in shown(driver, "details.conclusion.new")
+    assert "as_of=today" in driver.current_url
+    one(driver, "#as-of-reset").click()
+    wait(driver, lambda d: date_shown(d) == "2014-04-18")
+    assert shown(driver, "details.conclusion") == {atom.text for atom in knowledge_base.conclusions()}
+    assert "as_of" not in driver.current_url
+
+
 def test_a_supposed_fact_is_marked_in_the_facts_and_in_proofs(driver, url: str, knowledge_base: KnowledgeBase) -> None:
     from selenium.webdriver.support.ui import Select
 

@@ -108,6 +108,25 @@ def test_a_supposed_fact_is_marked_and_its_new_conclusions_flagged(client: TestC
     assert origins.get(STEP_ONE) == "supposed"
 
 
+def test_the_law_of_another_date_is_a_what_if_too(client: TestClient, knowledge_base: KnowledgeBase) -> None:
+    import datetime
+
+    case = post(client, "/api/case", what_if={"as_of": "today"}).json()
+    assert case["as_of"]["source"] == "what_if" and case["as_of"]["date"] == datetime.date.today().isoformat()
+    today = knowledge_base.at_text("today")
+    new = {row["text"] for row in case["conclusions"] if row["new"]}
+    assert new == {atom.text for atom in today.conclusions() - knowledge_base.conclusions()}
+    assert "appealable_on(zapata_order, pending_motion_to_dismiss)" in new  # Carswell (2022) is law today
+    by_authority = post(client, "/api/case", what_if={"as_of": "carswell"}).json()["as_of"]
+    assert by_authority["date"] == "2022-11-30"
+    assert client.get("/api/case").json()["as_of"]["source"] == "stated"  # the loaded case is unchanged
+
+
+def test_a_date_that_is_not_one_is_a_located_error(client: TestClient) -> None:
+    assert_bad(post(client, "/api/case", what_if={"as_of": "2014-13-01"}), "bad_as_of")
+    assert_bad(post(client, "/api/case", what_if={"as_of": 20140418}), "bad_request", "as_of")
+
+
 # --- explanations -----------------------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 // the server keeps no state of the page's.
 "use strict";
 
-const state = { drop: [], suppose: [] };
+const state = { drop: [], suppose: [], as_of: null };
 let currentCase = null;
 let treeCount = 0; // each rendered explanation gets its own prefix for the anchors of its nodes
 // Timings the benchmark reads (bench/bench_serve.py): milliseconds since navigation start, and per recompute.
@@ -76,18 +76,20 @@ function readStateFromAddress() {
   const query = new URLSearchParams(location.search);
   state.drop = query.getAll("drop");
   state.suppose = query.getAll("suppose");
+  state.as_of = query.get("as_of");
 }
 
 function writeStateToAddress() {
   const query = new URLSearchParams();
   state.drop.forEach((fact) => query.append("drop", fact));
   state.suppose.forEach((fact) => query.append("suppose", fact));
+  if (state.as_of) query.set("as_of", state.as_of);
   const search = query.toString();
   history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
 }
 
 async function changeWhatIf(change) {
-  const saved = { drop: [...state.drop], suppose: [...state.suppose] };
+  const saved = { drop: [...state.drop], suppose: [...state.suppose], as_of: state.as_of };
   change();
   const started = performance.now();
   try {
@@ -138,6 +140,7 @@ function renderAsOf(asOf) {
   const why = {
     stated: "the date the case file states (as_of)",
     asked: "the date asked for (--as-of)",
+    what_if: "the date asked for here",
     today: asOf.stated.length > 1 ? `today: the files state several dates (${asOf.stated.join(", ")})` : "today: no file states a date",
   }[asOf.source];
   const parts = [el("span", {}, "Evaluated under the law in force on "), el("strong", { id: "as-of-date" }, asOf.date), `, ${why}.`];
@@ -147,15 +150,27 @@ function renderAsOf(asOf) {
     parts.push(el("details", { class: "left-out" },
       el("summary", {}, `${asOf.left_out.length} rule${asOf.left_out.length === 1 ? " is" : "s are"} not in force on that date`), list));
   }
-  banner.replaceChildren(...parts);
+  banner.replaceChildren(...parts, asOfForm());
   banner.hidden = false;
+}
+
+// The law of another date, as a what-if: a date, `today`, or an authority's name (its decision date), as --as-of takes.
+function asOfForm() {
+  const input = el("input", { id: "as-of-input", type: "text", size: 18, placeholder: "YYYY-MM-DD, today, or an authority",
+    "aria-label": "the law as of", value: state.as_of || "" });
+  return el("form", { id: "as-of-form", class: "as-of-form", onsubmit: (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    changeWhatIf(() => { state.as_of = text || null; });
+  } }, " Law as of: ", input, " ", el("button", { type: "submit" }, "apply"),
+  state.as_of ? [" ", el("button", { type: "button", id: "as-of-reset", onclick: () => changeWhatIf(() => { state.as_of = null; }) }, "the case's own date")] : null);
 }
 
 function renderWhatIf(case_) {
   const bar = document.getElementById("what-if");
   const dropped = case_.facts.filter((fact) => fact.dropped);
   const supposed = case_.facts.filter((fact) => fact.origin.kind === "supposed");
-  if (!dropped.length && !supposed.length) {
+  if (!dropped.length && !supposed.length && !state.as_of) {
     bar.hidden = true;
     bar.replaceChildren();
     return;
@@ -168,8 +183,10 @@ function renderWhatIf(case_) {
     el("div", {},
       el("strong", {}, "What if: "),
       el("span", { id: "what-if-changes" }, `${gained} conclusion${gained === 1 ? "" : "s"} gained, ${case_.lost.length} lost, compared with the case as filed. `),
-      el("button", { type: "button", id: "undo-all", onclick: () => changeWhatIf(() => { state.drop = []; state.suppose = []; }) }, "Undo the what-if")),
+      el("button", { type: "button", id: "undo-all", onclick: () => changeWhatIf(() => { state.drop = []; state.suppose = []; state.as_of = null; }) }, "Undo the what-if")),
     el("ul", { class: "what-if-facts" },
+      state.as_of ? el("li", { class: "what-if-fact as-of" }, el("span", { class: "badge as-of" }, "as of"),
+        ` the law in force on ${case_.as_of.date} (${state.as_of})`) : null,
       dropped.map((fact) => item(fact, "dropped", el("button", { type: "button", onclick: () => dropFact(fact.text, false) }, "restore"))),
       supposed.map((fact) => item(fact, "supposed", el("button", { type: "button",
         onclick: () => changeWhatIf(() => { state.suppose = state.suppose.filter((text) => text !== fact.text); }) }, "stop supposing")))));
@@ -574,6 +591,7 @@ document.addEventListener("DOMContentLoaded", () => {
     showError(error);
     state.drop = [];
     state.suppose = [];
+    state.as_of = null;
     writeStateToAddress();
     refresh().catch(showError);
   });
