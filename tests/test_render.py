@@ -513,6 +513,6 @@ def test_markdown_says_once_what_fails_alike_for_several_values() -> None:
         "appealable(O) :- order(O), officer(D), general(O).\n"
     )
     why = render(kb.why_not("appealable(o1)"), "markdown")
-    assert "With O = o1, D = a, b and c, the condition `general(O)` fails: it does not follow that the order o1 " \
+    assert "With O = o1, D = a, b, and c, the condition `general(O)` fails: it does not follow that the order o1 " \
            "allows general discovery; it is not among the facts." in why
     assert why.count("the condition `general(O)` fails") == 1

@@ -25,6 +25,14 @@ from lexlog.kb.explanation import (
 )
 
 
+def and_list(items: list[str], separator: str = ", ") -> str:
+    """`a`, `a and b`, `a, b, and c`: the serial comma of U.S. legal prose (`;` as the separator between items that
+    have commas of their own)."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return separator.join(items[:-1]) + f"{separator.rstrip()} and " + items[-1]
+
+
 def ways(count: int) -> str:
     """`way` or `ways`, for "and 3 more ways of applying it"."""
     return "way" if count == 1 else "ways"

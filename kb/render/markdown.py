@@ -40,6 +40,7 @@ from lexlog.kb.explanation import (
 from lexlog.grammar.printer import print_value
 from lexlog.kb.render._common import (
     aggregate_words,
+    and_list,
     binding_text,
     case_name,
     is_internal,
@@ -86,7 +87,8 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _capitalise(text: str) -> str:
+def capitalize(text: str) -> str:
+    """The text with its first letter a capital, for the start of a sentence."""
     if text and text[0].islower():
         return text[0].upper() + text[1:]
     return text
@@ -99,7 +101,7 @@ def opening(atom: AtomPattern, reading: Optional[str]) -> str:
     text = _subject(atom.text, reading)
     if reading and any(_opens_with(reading, value) for value in atom.arguments if isinstance(value, str)):
         return text
-    return _capitalise(text)
+    return capitalize(text)
 
 
 def _opens_with(text: str, word: str) -> bool:
@@ -218,11 +220,11 @@ def _proof_sentence(node: object) -> tuple[str, list[object]]:
         sentence = f"{code(node.source)} gives {code(node.text)}{': ' + escape(words) if words else ''}."
         return sentence, [premise for premise in node.premises if isinstance(premise, (RuleStep, FactLeaf))]
     if isinstance(node, AbsentCheck):
-        return _capitalise(_absent_phrase(node)) + ".", []
+        return capitalize(_absent_phrase(node)) + ".", []
     if isinstance(node, ComparisonCheck):
         words = comparison_words(node)
         if words is not None:
-            return _capitalise(escape(words)) + ".", []
+            return capitalize(escape(words)) + ".", []
         return f"{code(node.text)} {'holds' if node.holds else 'does not hold'}.", []
     raise TypeError(node)  # pragma: no cover
 
@@ -237,7 +239,7 @@ def _why_not_sentence(node: WhyNot) -> tuple[str, list[object]]:
     if node.status == "follows":
         assert node.proof is not None
         return f"{opening(node.goal, node.reading)}: it does follow.", [node.proof]
-    text = f"{_capitalise(does_not_follow(node))}: {escape(status_text(node))}"
+    text = f"{capitalize(does_not_follow(node))}: {escape(status_text(node))}"
     return text + ("." if node.status != "rules_fail" else ":"), list(node.attempts)
 
 
@@ -253,7 +255,7 @@ def _attempt_sentence(node: RuleAttempt) -> tuple[str, list[object]]:
 
 def _alike_merged(failures: tuple[Failure, ...]) -> list[object]:
     """The failures of one rule, those that fail alike (the same condition, the same words, nothing beneath) as one
-    sentence that lists the values they differ in: `With D = aguilar, alvarez and breuer, the condition ...`."""
+    sentence that lists the values they differ in: `With D = aguilar, alvarez, and breuer, the condition ...`."""
     merged: list[object] = []
     alike: dict[str, list[Failure]] = {}
     for failure in failures:
@@ -269,7 +271,7 @@ def _alike_merged(failures: tuple[Failure, ...]) -> list[object]:
 
 
 def _merged_binding(failures: list[Failure]) -> str:
-    """`D = aguilar, alvarez and breuer, O = zapata_order`: each variable once, with every value it takes."""
+    """`D = aguilar, alvarez, and breuer, O = zapata_order`: each variable once, with every value it takes."""
     values: dict[str, list[str]] = {}
     for failure in failures:
         for name, value in failure.binding:
@@ -277,11 +279,7 @@ def _merged_binding(failures: list[Failure]) -> str:
                 shown = values.setdefault(name, [])
                 if print_value(value) not in shown:
                     shown.append(print_value(value))
-    return ", ".join(f"{name} = {_and_list(shown)}" for name, shown in values.items())
-
-
-def _and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(f"{name} = {and_list(shown)}" for name, shown in values.items())
 
 
 def _failure_sentence(node: Failure, shown: Optional[str] = None) -> tuple[str, list[object]]:
@@ -303,22 +301,22 @@ def _failure_sentence(node: Failure, shown: Optional[str] = None) -> tuple[str, 
         assert isinstance(detail, ComparisonCheck)
         words = comparison_words(detail)
         if words is not None:
-            return _capitalise(f"{lead}{condition}: {escape(words)}."), []
+            return capitalize(f"{lead}{condition}: {escape(words)}."), []
         verdict = "is undefined" if detail.undefined else "is false"
-        return _capitalise(f"{lead}{condition}: {code(detail.text)} {verdict}."), []
+        return capitalize(f"{lead}{condition}: {code(detail.text)} {verdict}."), []
     if node.kind == "aggregate":
         assert isinstance(detail, AggregateCheck)
-        return _capitalise(f"{lead}{condition}: it gives {code(detail.text)}."), [detail]
+        return capitalize(f"{lead}{condition}: it gives {code(detail.text)}."), [detail]
     if node.kind == "present":
         assert isinstance(detail, (FactLeaf, RuleStep))
         sentence, _below = _proof_sentence(detail)
-        return _capitalise(f"{lead}{condition}, because:"), [detail]
+        return capitalize(f"{lead}{condition}, because:"), [detail]
     assert isinstance(detail, WhyNot)
     if detail.status in ("rules_fail",):
-        return _capitalise(f"{lead}{condition}: {does_not_follow(detail)}, because:"), list(detail.attempts)
+        return capitalize(f"{lead}{condition}: {does_not_follow(detail)}, because:"), list(detail.attempts)
     if detail.status == "follows":  # pragma: no cover - a failed atom does not follow
-        return _capitalise(f"{lead}{condition}."), [detail]
-    return _capitalise(f"{lead}{condition}: {does_not_follow(detail)}; {escape(status_text(detail))}."), []
+        return capitalize(f"{lead}{condition}."), [detail]
+    return capitalize(f"{lead}{condition}: {does_not_follow(detail)}; {escape(status_text(detail))}."), []
 
 
 def render_markdown(explanation: Explanation) -> str:
@@ -336,7 +334,7 @@ def render_markdown(explanation: Explanation) -> str:
             if isinstance(node, RuleStep):
                 sentence = f"{opening(node.atom, node.reading)} (as shown above)."
             else:
-                sentence = f"{_capitalise(does_not_follow(node))} (as explained above)."
+                sentence = f"{capitalize(does_not_follow(node))} (as explained above)."
         else:
             if isinstance(node, (RuleStep, WhyNot)):
                 seen.add(id(node))

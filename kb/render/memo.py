@@ -43,10 +43,11 @@ from lexlog.kb.explanation import (
     walk,
 )
 from lexlog.kb.memo import Change, Memo, OtherWays
-from lexlog.kb.render._common import comparison_words, defeat_words, is_internal, status_text, ways
+from lexlog.kb.render._common import and_list, comparison_words, defeat_words, is_internal, status_text, ways
 from lexlog.kb.render.citation_forms import CitationTrail
 from lexlog.kb.render.in_force import left_out_markdown
 from lexlog.kb.render.markdown import (
+    capitalize,
     code,
     does_not_follow,
     escape,
@@ -100,7 +101,7 @@ def _short_answer(memo: Memo) -> str:
         reasons = numbered_reasons([premise_phrase(premise) for premise in explanation.premises])
         return f"Yes. {opening(explanation.atom, explanation.reading)}" + (f" because {reasons}." if reasons else ".")
     assert isinstance(explanation, WhyNot)
-    denial = _capitalised(does_not_follow(explanation))
+    denial = capitalize(does_not_follow(explanation))
     if explanation.status != "rules_fail":
         return f"No. {denial}: {escape(status_text(explanation))}."
     reasons = _failing_conditions(explanation)
@@ -162,7 +163,7 @@ def _discussion(memo: Memo) -> list[str]:
             _short_answer(memo)[len("Yes. ") :]
         ]
     assert isinstance(memo.explanation, WhyNot)
-    paragraphs = [_capitalised(does_not_follow(memo.explanation)) + "."]
+    paragraphs = [capitalize(does_not_follow(memo.explanation)) + "."]
     # Attempts of one rule that fail alike (the same rule tried for each officer, say) make one paragraph.
     alike: dict[tuple[RuleRef, tuple[str, ...]], list[RuleAttempt]] = {}
     for node in walk(memo.explanation):
@@ -190,16 +191,16 @@ def _step_paragraph(step: RuleStep, trail: CitationTrail, memo: Memo) -> str:
 
 
 def _other_ways_sentence(others: OtherWays, memo: Memo) -> str:
-    """`The same rule reaches it as well with Defendant = Alvarez, Breuer and Voth, each on its own.`"""
+    """`The same rule reaches it as well with Defendant = Alvarez, Breuer, and Voth, each on its own.`"""
     def words(value: object) -> str:
         return escape(value_words(value, None, memo.constants))
 
     if len(others.names) == 1:
         values = [words(row[0]) for row in others.rows]
-        joined = _and_list(values, "; " if any("," in value for value in values) else ", ")
+        joined = and_list(values, "; " if any("," in value for value in values) else ", ")
         return f"The same rule reaches it as well with {escape(others.names[0])} = {joined}, each on its own."
     rows = ["(" + ", ".join(words(value) for value in row) + ")" for row in others.rows]
-    return f"The same rule reaches it as well with ({', '.join(map(escape, others.names))}) = {_and_list(rows, '; ')}, each on its own."
+    return f"The same rule reaches it as well with ({', '.join(map(escape, others.names))}) = {and_list(rows, '; ')}, each on its own."
 
 
 def _attempt_paragraph(attempts: list[RuleAttempt], trail: CitationTrail, memo: Memo) -> str:
@@ -230,15 +231,8 @@ def _where(failures: list[Failure], fixed: set[str], memo: Memo) -> str:
     for name in shown:
         values = list(dict.fromkeys(dict(f.binding)[name] for f in failures if name in dict(f.binding)))
         words = [escape(value_words(value, None, memo.constants)) for value in values]
-        parts.append(f"{escape(name)} = {_and_list(words)}")
+        parts.append(f"{escape(name)} = {and_list(words)}")
     return "with " + ", ".join(parts) + ", "
-
-
-def _and_list(items: list[str], separator: str = ", ") -> str:
-    """`a`, `a and b`, `a, b, and c` (the serial comma of U.S. legal prose; `;` between items that have commas)."""
-    if len(items) <= 2:
-        return " and ".join(items)
-    return separator.join(items[:-1]) + f"{separator.rstrip()} and " + items[-1]
 
 
 def _with_citations_and_notes(sentence: str, node: object, trail: CitationTrail) -> str:
@@ -276,10 +270,6 @@ def _change_words(change: Change) -> str:
         where = f" ({origin_note(change.origin)})" if change.origin is not None else ""
         return f"if it were not so that {proposition}{where}"
     return f"if it were shown that {proposition}"
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 render = render_memo
