@@ -84,6 +84,14 @@ def test_the_discussion_names_every_party_the_same_rule_reaches_the_conclusion_f
     assert "if it were not so that" not in change and "if it were shown that the order o1 explicitly finds" in change
 
 
+def test_an_answer_that_turns_on_a_value_says_so_rather_than_counting_no_trials() -> None:
+    source = 'input claim(P, Amount: money) "{P} claims {Amount}".\noutput over(P) "{P} claims more than the limit".\n' \
+             "claim(acme, 70000).\nover(P) :- claim(P, A), A > 75000.\n"
+    memo = memo_of("over(acme)", source)
+    assert "No. It does not follow that acme claims more than the limit, because $70,000 is at most $75,000." in memo
+    assert "No fact of the case could be dropped or supposed alone to try: the answer turns on the values" in memo
+
+
 def test_the_knowledge_base_asked_is_not_changed_by_the_memo() -> None:
     kb = KnowledgeBase.from_source(CASE, "case.dl")
     before = dict(kb.facts())

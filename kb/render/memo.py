@@ -251,6 +251,11 @@ def _what_would_change(memo: Memo) -> str:
         lines = [f"Each of these changes, made alone, would make the answer {other}:", ""]
         lines += [f"- {_change_words(change)}" for change in memo.changes]
         text = "\n".join(lines)
+    elif memo.tried == 0:
+        text = (
+            "No fact of the case could be dropped or supposed alone to try: the answer turns on the values compared "
+            "and the conditions set out in the Discussion."
+        )
     else:
         text = (
             f"No single change tried makes the answer {other}: {memo.tried} were tried, each on a copy of the case "
