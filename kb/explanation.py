@@ -45,7 +45,8 @@ BindingItems = tuple[tuple[str, Value], ...]
 # --- atoms -------------------------------------------------------------------------------------------------------
 
 
-_INTERNAL_VARIABLE = re.compile(r"_[GT][0-9]+")
+INTERNAL_NAME = re.compile(r"_[GT][0-9]+")
+"""The names normalization gives variables: `_G1` for an anonymous `_`, `_T1` for arithmetic moved out of an atom."""
 _ANONYMOUS = re.compile(r"(?<![A-Za-z0-9_])_G[0-9]+(?![A-Za-z0-9_])")
 ANONYMOUS_NAME = re.compile(r"_G[0-9]+")
 """The name normalisation gives an anonymous variable `_`."""
@@ -90,7 +91,7 @@ class AtomPattern:
         for position, argument in enumerate(self.arguments):
             if argument is None:
                 name = self.variable(position)
-                shown.append("_" if name is None or _INTERNAL_VARIABLE.fullmatch(name) else name)
+                shown.append("_" if name is None or INTERNAL_NAME.fullmatch(name) else name)
             else:
                 shown.append(print_value(argument))
         return f"{self.predicate}({', '.join(shown)})"

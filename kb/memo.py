@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Literal as TypingLiteral, Mapping, Optional, U
 from lexlog.grammar.tree import Atom, Literal, Rule, Value, Variable
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import (
+    ANONYMOUS_NAME,
+    INTERNAL_NAME,
     AbsentCheck,
     AtomPattern,
     FactLeaf,
@@ -121,7 +123,11 @@ def _other_ways(kb: KnowledgeBase, proof: Union[Proof, WhyNot]) -> dict[GroundAt
         if len(ways) < 2:
             continue
         own = dict(node.binding)
-        varying = [name for name in ways[0] if len({way.get(name) for way in ways}) > 1]
+        # an anonymous variable (`_G1`) is shown by its declared name; arithmetic's own (`_T1`) follows from the rest
+        shown = [name for name in ways[0] if ANONYMOUS_NAME.fullmatch(name) or not INTERNAL_NAME.fullmatch(name)]
+        varying = [name for name in shown if len({way.get(name) for way in ways}) > 1]
+        if not varying:
+            continue
         rows = tuple(
             tuple(way[name] for name in varying) for way in ways if any(way[name] != own.get(name) for name in varying)
         )

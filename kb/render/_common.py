@@ -9,6 +9,7 @@ from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import NOTE_KINDS, Note, Value
 from lexlog.grammar.values import is_date, is_number
 from lexlog.kb.explanation import (
+    INTERNAL_NAME,
     AbsentCheck,
     AggregateCheck,
     AtomPattern,
@@ -57,12 +58,9 @@ def oneline(text: str) -> str:
     return "".join(out)
 
 
-_INTERNAL = re.compile(r"_[GT][0-9]+")
-
-
 def is_internal(name: str) -> bool:
     """A variable made by normalisation (`_G1` for `_`, `_T1` for moved arithmetic): not shown in prose."""
-    return _INTERNAL.fullmatch(name) is not None
+    return INTERNAL_NAME.fullmatch(name) is not None
 
 
 def binding_text(binding: BindingItems, internal: bool = False) -> str:
