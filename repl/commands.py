@@ -26,7 +26,6 @@ from lexlog.kb import (
     library_names,
     library_path,
     note_text,
-    render,
     render_dated,
     run_knowledge_base,
     run_tests,

@@ -516,3 +516,19 @@ def test_markdown_says_once_what_fails_alike_for_several_values() -> None:
     assert "With O = o1, D = a, b, and c, the condition `general(O)` fails: it does not follow that the order o1 " \
            "allows general discovery; it is not among the facts." in why
     assert why.count("the condition `general(O)` fails") == 1
+
+
+def test_markdown_orders_a_rules_citations_as_a_string_cite() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(
+        'authority westbrook = "Westbrook v. Dallas Cnty., No. 3:16-cv-1802-B (N.D. Tex. Dec. 28, 2016)".\n'
+        'authority backe = "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)".\n'
+        'authority zapata = "Zapata v. Melson, 750 F.3d 481 (5th Cir. 2014)".\n'
+        'authority pearson = "Pearson v. Callahan, 555 U.S. 223 (2009)".\n'
+        "p(a).\n@cite westbrook, backe at 648, zapata at 485, pearson at 232\nq(X) :- p(X).\n"
+    )
+    text = render(kb.explain("q(a)"), "markdown")
+    names = re.findall(r"\*([A-Z][a-z]+) v\.", text)
+    assert names == ["Pearson", "Zapata", "Backe", "Westbrook"]  # the Supreme Court, then newest first, then the district court
+    assert render(kb.explain("q(a)"), "text").index("Westbrook") < render(kb.explain("q(a)"), "text").index("Pearson")  # the tree keeps the rule's order

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from lexlog.kb.explanation import Explanation
-from lexlog.kb.render._common import case_name, note_text
+from lexlog.kb.render._common import note_text
+from lexlog.kb.render.bluebook import case_name
 from lexlog.kb.render.dot import render_dot
 from lexlog.kb.render.json import SCHEMA, SCHEMA_ID, render_json, to_document
 from lexlog.kb.render.markdown import render_markdown

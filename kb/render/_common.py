@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Optional
 
 from lexlog.grammar.printer import print_value
@@ -70,15 +69,6 @@ def binding_text(binding: BindingItems, internal: bool = False) -> str:
     )
 
 
-# A case name, up to the comma before its reporter or docket: `Backe v. LeBlanc`, `In re Flint`, `Ex parte Young`.
-_CASE_NAME = re.compile(r"(?P<name>[^,]+? v\. [^,]+?|In re [^,]+?|Ex parte [^,]+?)(?=, )")
-
-
-def case_name(citation: str) -> Optional[str]:
-    """The case name a citation opens with, which a brief prints in italics (The Bluebook R. 2.1(a)): `Backe v.
-    LeBlanc` of `Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)`; None for a statute or rule."""
-    found = _CASE_NAME.match(citation)
-    return found.group("name") if found else None
 
 
 def citations_text(rule: RuleRef) -> str:

@@ -36,7 +36,7 @@ from lexlog.kb.explanation import (
     WhyNot,
 )
 from lexlog.kb.json_values import json_text, to_json
-from lexlog.kb.render._common import case_name
+from lexlog.kb.render.bluebook import case_name
 
 SCHEMA_ID = "lexlog.explanation/2"
 

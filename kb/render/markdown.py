@@ -38,13 +38,13 @@ from lexlog.kb.explanation import (
     location,
 )
 from lexlog.grammar.printer import print_value
+from lexlog.kb.render.bluebook import case_name, string_cite_order
 from lexlog.kb.render._common import (
     aggregate_words,
     and_list,
     binding_text,
-    case_name,
-    is_internal,
     comparison_words,
+    is_internal,
     defeat_words,
     note_kind_words,
     oneline,
@@ -158,7 +158,7 @@ def citation_markdown(text: str) -> str:
 def _authority(rule: RuleRef) -> str:
     """` (*Backe v. LeBlanc*, 691 F.3d 645, 648 (5th Cir. 2012); ...)`, or ` (rule label)`, or ''."""
     if rule.citations:
-        return " (" + "; ".join(citation_markdown(citation.text) for citation in rule.citations) + ")"
+        return " (" + "; ".join(citation_markdown(citation.text) for citation in string_cite_order(rule.citations)) + ")"
     if rule.label is not None:
         return f" (rule {escape(rule.label)})"
     return ""
@@ -245,7 +245,7 @@ def _why_not_sentence(node: WhyNot) -> tuple[str, list[object]]:
 
 def _attempt_sentence(node: RuleAttempt) -> tuple[str, list[object]]:
     name = f"rule {escape(node.rule.label)}" if node.rule.label else "the rule " + code(node.rule.text)
-    cites = "; ".join(citation_markdown(citation.text) for citation in node.rule.citations)
+    cites = "; ".join(citation_markdown(citation.text) for citation in string_cite_order(node.rule.citations))
     sentence = f"Under {name}" + (f" ({cites})" if cites else "") + ":"
     below: list[object] = _alike_merged(node.failures)
     if node.omitted:
