@@ -7,25 +7,27 @@ renderers format what these functions find.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 from lexlog.kb.explanation import CitedAuthority
 
+# The patterns are compiled on first use (the `re` module keeps them): a command that only queries imports this
+# module and never reads a citation.
+
 # `Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)`: the case name, then the volume, reporter and first page.
-_REPORTED = re.compile(r"(?P<name>.+?), (?P<volume>\d+) (?P<reporter>[A-Z][A-Za-z0-9.' ]*?) (?P<page>\d+)\b")
+_REPORTED = r"(?P<name>.+?), (?P<volume>\d+) (?P<reporter>[A-Z][A-Za-z0-9.' ]*?) (?P<page>\d+)\b"
 # `Westbrook v. Dallas County, No. 3:15-CV-2497-L, 2016 WL 1060253 (...)`: the case name and its Westlaw number.
-_WESTLAW = re.compile(r"(?P<name>.+?), No\. [^,]+, (?P<westlaw>\d{4} WL \d+)")
-_DOCKET = re.compile(r"(?P<name>.+?), No\. [^,(]+")
-_CASE_NAME = re.compile(r"(?P<first>.+?) v\. (?P<second>.+)|(?P<whole>(?:In re|Ex parte) .+)")
+_WESTLAW = r"(?P<name>.+?), No\. [^,]+, (?P<westlaw>\d{4} WL \d+)"
+_DOCKET = r"(?P<name>.+?), No\. [^,(]+"
+_CASE_NAME = r"(?P<first>.+?) v\. (?P<second>.+)|(?P<whole>(?:In re|Ex parte) .+)"
 _GOVERNMENTS = {"United States", "State", "People", "Commonwealth"}
-SLIP_PIN = re.compile(r"slip op\.?\s*(?:at\s+)?(?P<page>.+)", re.IGNORECASE)
-_PARENTHETICAL_YEAR = re.compile(r"\(([^()]*?)(\d{4})\)")
+SLIP_PIN = r"(?i)slip op\.?\s*(?:at\s+)?(?P<page>.+)"
+_PARENTHETICAL_YEAR = r"\(([^()]*?)(\d{4})\)"
 
 
-@dataclass(frozen=True)
-class CaseParts:
-    """What a case's short form is made of."""
+class CaseParts(NamedTuple):
+    """What a case's short form is made of (a named tuple: a command that only queries imports this module, and a
+    frozen dataclass costs it a millisecond)."""
 
     short_name: str
     reporter: Optional[str]  # `691 F.3d`; None for a case cited by docket number
@@ -36,9 +38,9 @@ def _case(citation: str) -> Optional[tuple[re.Match[str], re.Match[str]]]:
     """The citation read as a case: its shape (reporter, Westlaw number or docket) and its name's parties; None for
     a statute, a rule or anything else."""
     for pattern in (_WESTLAW, _REPORTED, _DOCKET):
-        found = pattern.match(citation)
+        found = re.match(pattern, citation)
         if found is not None:
-            name = _CASE_NAME.fullmatch(found.group("name"))
+            name = re.fullmatch(_CASE_NAME, found.group("name"))
             return (found, name) if name is not None else None
     return None
 
@@ -84,12 +86,12 @@ def court_rank(citation: str) -> int:
 
 
 def _court_parenthetical(citation: str) -> str:
-    found = _PARENTHETICAL_YEAR.search(citation)
+    found = re.search(_PARENTHETICAL_YEAR, citation)
     return found.group(1) if found else ""
 
 
 def decision_year(citation: str) -> int:
-    found = _PARENTHETICAL_YEAR.search(citation)
+    found = re.search(_PARENTHETICAL_YEAR, citation)
     return int(found.group(2)) if found else 0
 
 

@@ -11,6 +11,7 @@ A statute or rule is always cited in full: its subsection is its pin. The italic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -27,7 +28,7 @@ def short_form(cited: CitedAuthority) -> Optional[str]:
     if parts is None:
         return None
     name = f"*{escape(parts.short_name)}*"
-    slip = SLIP_PIN.fullmatch(cited.pin)
+    slip = re.fullmatch(SLIP_PIN, cited.pin)
     if slip is not None:
         return f"{name}, slip op. at {escape(slip.group('page'))}"
     if parts.westlaw is not None:
@@ -41,7 +42,7 @@ def id_form(cited: CitedAuthority) -> str:
     """*Id.* with the pin: `*Id.*`, `*Id.* at 485`, `*Id.* at *3`, `*Id.*, slip op. at 8`."""
     if not cited.pin:
         return "*Id.*"
-    slip = SLIP_PIN.fullmatch(cited.pin)
+    slip = re.fullmatch(SLIP_PIN, cited.pin)
     if slip is not None:
         return f"*Id.*, slip op. at {escape(slip.group('page'))}"
     return f"*Id.* at {escape(cited.pin)}"
