@@ -532,3 +532,11 @@ def test_markdown_orders_a_rules_citations_as_a_string_cite() -> None:
     names = re.findall(r"\*([A-Z][a-z]+) v\.", text)
     assert names == ["Pearson", "Zapata", "Backe", "Westbrook"]  # the Supreme Court, then newest first, then the district court
     assert render(kb.explain("q(a)"), "text").index("Westbrook") < render(kb.explain("q(a)"), "text").index("Pearson")  # the tree keeps the rule's order
+
+
+def test_text_gives_a_comparison_in_words_beside_its_code() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(READINGS)
+    assert "- 80000 > 75000 holds (A > 75000): $80,000 exceeds $75,000" in render(kb.explain("over_limit(oilco)"), "text")
+    assert "70000 > 75000 is false (A > 75000): $70,000 is at most $75,000" in render(kb.why_not("over_limit(acme_llc)"), "text")

@@ -33,6 +33,7 @@ from lexlog.kb.explanation import (
 from lexlog.kb.render._common import (
     aggregate_words,
     binding_text,
+    comparison_words,
     citations_text,
     defeat_words,
     notes_text,
@@ -150,7 +151,8 @@ def render_text(explanation: Explanation, colour: bool = False) -> str:
             verdict = w.style("ok", "holds") if node.holds else w.style("fail", "is false")
             if node.undefined:
                 verdict = w.style("fail", "is undefined")
-            line(f"{bullet}{oneline(node.text)} {verdict} ({oneline(node.source)})")
+            words = comparison_words(node)
+            line(f"{bullet}{oneline(node.text)} {verdict} ({oneline(node.source)})" + (f": {words}" if words else ""))
         elif isinstance(node, WhyNot):
             head = w.style("atom", oneline(node.goal.text))
             if node.status == "follows":
