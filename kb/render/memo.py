@@ -105,6 +105,8 @@ def _short_answer(memo: Memo) -> str:
     if explanation.status != "rules_fail":
         return f"No. {denial}: {escape(status_text(explanation))}."
     reasons = _failing_conditions(explanation)
+    if not reasons:
+        return f"No. {denial}: {escape(status_text(explanation))}."
     shown = reasons[:MAX_SHORT_REASONS]
     more = len(reasons) - len(shown)
     tail = f" (and {more} other condition{'s' if more != 1 else ''}, set out below)" if more else ""
