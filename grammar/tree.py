@@ -239,6 +239,12 @@ class Annotations:
     kind_span: Span = _span()
 
     @property
+    def library_reading(self) -> bool:
+        """Whether a note marks the statement as the library's own reading of the authorities, which no authority
+        states in terms (`@note library_reading "..."`)."""
+        return any(note.kind == "library_reading" for note in self.notes)
+
+    @property
     def empty(self) -> bool:
         return (
             self.label is None

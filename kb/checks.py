@@ -534,7 +534,7 @@ def _uncited(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
             files_using_authorities.add(statement.span.file)
     for rule in program.of_type(Rule):
         # A library_reading note declares that no authority states the rule: it is uncited on purpose.
-        if _reads_for_itself(rule):
+        if rule.annotations.library_reading:
             continue
         if rule.body and not rule.annotations.citations and rule.span.file in files_using_authorities:
             yield Diagnostic(
@@ -544,10 +544,6 @@ def _uncited(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
                 f"the rule for '{rule.head.predicate}' cites no authority",
                 'add @cite AUTHORITY at PAGE before the rule, or @note library_reading "..." if no authority states it',
             )
-
-
-def _reads_for_itself(rule: Rule) -> bool:
-    return any(note.kind == "library_reading" for note in rule.annotations.notes)
 
 
 def _facts_for_conclusions(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:

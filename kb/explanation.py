@@ -277,9 +277,10 @@ _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
 
 def _open_apposition(reading: str, name: str) -> str:
     """`the discovery request {Request}` with the request open reads "some discovery request", not "the discovery
-    request some request": a noun the placeholder only names again gives way to 'some'."""
+    request some request", and `on the ground that {Ground}` reads "on some ground": a noun the placeholder only
+    names again gives way to 'some'."""
     noun = _WORD_BOUNDARY.split(name)[-1].lower() if name else ""
-    pattern = re.compile(r"\bthe ((?:[\w-]+ ){0,3}?)" + re.escape(noun) + r" \{" + re.escape(name) + r"\}")
+    pattern = re.compile(r"\bthe ((?:[\w-]+ ){0,3}?)" + re.escape(noun) + r"(?: that)? \{" + re.escape(name) + r"\}")
     return pattern.sub(lambda found: f"some {found.group(1)}{noun}", reading) if noun else reading
 
 

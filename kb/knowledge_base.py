@@ -65,7 +65,7 @@ from lexlog.kb.loader import LoadedProgram, Loader
 from lexlog.kb.matching import ModelIndex, atom_answers, plan_body, satisfying_bindings, solve, sorted_rows
 from lexlog.kb.normalize import normalize_body, normalize_rule
 from lexlog.kb.proofs import Prover
-from lexlog.kb.whynot import DEFAULT_DEPTH, explain_absence
+from lexlog.kb.whynot import DEFAULT_DEPTH, DEFAULT_MAX_BINDINGS, explain_absence
 
 Goal = Union[str, Sequence[BodyItem]]
 
@@ -439,11 +439,12 @@ class KnowledgeBase:
         fixed = {name: value for name, value in step.binding if name in head}
         return [dict(binding) for binding in satisfying_bindings(rule, self._index(), fixed)]
 
-    def why_not(self, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH) -> WhyNot:
-        """Each rule that could conclude the atom and the first condition that fails, to `depth` levels."""
+    def why_not(self, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH, max_bindings: int = DEFAULT_MAX_BINDINGS) -> WhyNot:
+        """Each rule that could conclude the atom and the first condition that fails, to `depth` levels; at most
+        `max_bindings` failing ways of applying each rule are detailed (the others are counted)."""
         parsed = self._parse_atom(atom, "<input>") if isinstance(atom, str) else atom
         self._check_goal(parsed, atom)
-        return explain_absence(self._prover(), parsed, depth)
+        return explain_absence(self._prover(), parsed, depth, max_bindings)
 
     def _check_goal(self, atom: Atom, given: Union[str, Atom]) -> None:
         """A misspelt predicate or a wrong arity is an error, as in a query, not a 'does not follow'."""

@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal as TypingLiteral, Mapping, Optional, Union
 
-from lexlog.grammar.tree import Atom, Literal, Rule, Value, Variable
+from lexlog.grammar.tree import Atom, Constant, Literal, Rule, Value, Variable
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.explanation import (
     ANONYMOUS_NAME,
@@ -34,6 +34,7 @@ from lexlog.kb.explanation import (
     walk,
 )
 from lexlog.kb.in_force import LeftOut
+from lexlog.kb.matching import pattern_of
 from lexlog.kb.whynot import DEFAULT_DEPTH
 
 if TYPE_CHECKING:
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 
 MAX_TRIALS = 40
 """At most this many single changes are tried (each is one evaluation); the memo says how many were left out."""
+
+MAX_PARTIES = 50
+"""A memo's why-not details this many failing ways of applying each rule (one per officer, say), where an
+explanation details five: a memo names every party, and its paragraphs merge the ways that fail alike."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class OtherWays:
 
     names: tuple[str, ...]
     rows: tuple[tuple[Value, ...], ...]
+    library_readings: tuple[bool, ...] = ()
+    """For each row: whether that way rests on a rule the library marks as its own reading of the authorities."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ class Memo:
 def build_memo(kb: KnowledgeBase, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH) -> Memo:
     """The memo on `atom` (ground, or a pattern such as `appealable_on(zapata_order, G)`: "does some instance
     follow?"). Raises LexlogError for a question that is not one (a misspelt predicate, a wrong arity)."""
-    why = kb.why_not(atom, depth)
+    why = kb.why_not(atom, depth, MAX_PARTIES)
     holds = why.status == "follows"
     explanation: Union[Proof, WhyNot] = why.proof if holds and why.proof is not None else why
     candidates = _candidates(explanation, kb.facts())
@@ -128,11 +135,22 @@ def _other_ways(kb: KnowledgeBase, proof: Union[Proof, WhyNot]) -> dict[GroundAt
         varying = [name for name in shown if len({way.get(name) for way in ways}) > 1]
         if not varying:
             continue
-        rows = tuple(
-            tuple(way[name] for name in varying) for way in ways if any(way[name] != own.get(name) for name in varying)
-        )
-        found[node.atom] = OtherWays(tuple(_declared_name(kb, node.rule.rule, name) for name in varying), rows)
+        others = [way for way in ways if any(way[name] != own.get(name) for name in varying)]
+        rows = tuple(tuple(way[name] for name in varying) for way in others)
+        readings = tuple(_rests_on_reading(kb, node.rule.rule, way) for way in others)
+        found[node.atom] = OtherWays(tuple(_declared_name(kb, node.rule.rule, name) for name in varying), rows, readings)
     return found
+
+
+def _rests_on_reading(kb: KnowledgeBase, rule: Rule, way: dict[str, Value]) -> bool:
+    """Whether the proof of a way's positive premises uses a rule marked as the library's own reading."""
+    for item in rule.body:
+        if isinstance(item, Literal) and not item.negated:
+            premise = GroundAtom(item.atom.predicate, tuple(pattern_of(item.atom, way)))  # type: ignore[arg-type]
+            proof = kb.explain(Atom(premise.predicate, tuple(Constant(value) for value in premise.arguments)))
+            if any(isinstance(node, RuleStep) and node.rule.rule is not None and node.rule.rule.annotations.library_reading for node in walk(proof)):
+                return True
+    return False
 
 
 def _declared_name(kb: KnowledgeBase, rule: Rule, variable: str) -> str:

@@ -187,17 +187,33 @@ class Prover:
             indexes = [i for i, item in enumerate(rule.body) if isinstance(item, Literal) and not item.negated]
             positives.append((rule, indexes))
         plans: dict[tuple[int, int], tuple] = {}
+        # Of the rule instances that conclude an atom in the same round, the proof takes one that rests on no rule
+        # the library marks as its own reading (`@note library_reading`), where there is one: an explanation
+        # should lead with what an authority states, not with the library's inference.
+        own_readings = {id(rule) for rule in self.rules if rule.annotations.library_reading}
+        leans_on_reading: set[tuple[PredicateKey, Row]] = set()
 
         def conclude(rule: Rule, binding: Binding, rank: int, new: dict[PredicateKey, list[Row]]) -> None:
             row = head_instance(rule.head, binding)
             if row is None:
                 return
             key = rule.head.key
-            if (key, row) in ranks or not self.model.holds(rule.head.predicate, row):
+            earlier = ranks.get((key, row))
+            if earlier is not None and not (earlier == rank and (key, row) in leans_on_reading):
                 return
+            if earlier is None and not self.model.holds(rule.head.predicate, row):
+                return
+            leans = own_readings and _leans_on_reading(rule, binding, own_readings, leans_on_reading)
+            if earlier is not None and leans:
+                return  # the instance found first leans on a reading too: keep it
             ranks[(key, row)] = rank
             self._how[(key, row)] = (rule, binding_items(binding, rule))
-            new.setdefault(key, []).append(row)
+            if leans:
+                leans_on_reading.add((key, row))
+            else:
+                leans_on_reading.discard((key, row))
+            if earlier is None:
+                new.setdefault(key, []).append(row)
 
         # round 1 also fires the rules without positive body atoms (facts written as rules, `p :- not q.`)
         new: dict[PredicateKey, list[Row]] = {}
@@ -460,6 +476,16 @@ def _term_type(term: Term, types: Mapping[str, str]) -> Optional[str]:
     """A variable's declared type; for arithmetic, the type all its variables share (`A + B` of money is money)."""
     found = {types.get(variable.name) for variable in term_variables(term)}
     return found.pop() if len(found) == 1 else None
+
+
+def _leans_on_reading(rule: Rule, binding: Binding, own_readings: set[int], leaning: set[tuple[PredicateKey, Row]]) -> bool:
+    """Whether a rule instance is, or rests on an atom proved through, a rule the library marks as its own reading."""
+    if id(rule) in own_readings:
+        return True
+    for item in rule.body:
+        if isinstance(item, Literal) and not item.negated and (item.atom.key, pattern_of(item.atom, binding)) in leaning:
+            return True
+    return False
 
 
 # --- one prover per model ----------------------------------------------------------------------------------------

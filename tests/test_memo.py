@@ -123,6 +123,8 @@ def cited(name: str, citation: str, pin: str | None = None) -> CitedAuthority:
         (WESTBROOK, "slip op. 8", "*Westbrook*, slip op. at 8"),
         (RANDLE, "*3", "*Randle*, 2016 WL 6652702, at *3"),
         ("United States v. Smith, 1 F.4th 2 (5th Cir. 2021)", "5", "*Smith*, 1 F.4th at 5"),
+        ("Texas v. Johnson, 491 U.S. 397 (1989)", "406", "*Johnson*, 491 U.S. at 406"),  # a State is not a short name
+        ("Smith v. Jones, 2016 WL 1060253 (N.D. Tex. Mar. 16, 2016)", "*2", "*Smith*, 2016 WL 1060253, at *2"),
         (BACKE, None, None),  # no page: cited in full again
         (STATUTE, "(a)", None),  # a statute is always cited in full
     ],
@@ -135,6 +137,7 @@ def test_id_follows_an_authority_cited_alone_and_short_forms_follow_one_cited_ea
     trail = CitationTrail()
     assert trail.sentence([cited("backe", BACKE, "648")]) == "*Backe v. LeBlanc*, 691 F.3d 645, 648 (5th Cir. 2012)."
     assert trail.sentence([cited("backe", BACKE, "647-49")]) == "*Id.* at 647-49."
+    assert trail.sentence([cited("backe", BACKE)]) == "*Backe v. LeBlanc*, 691 F.3d 645 (5th Cir. 2012)."  # no page
     assert trail.sentence([cited("backe", BACKE)]) == "*Id.*"  # the abbreviation's period ends the sentence
     together = trail.sentence([cited("zapata", ZAPATA_CITE, "485"), cited("backe", BACKE, "648")])
     assert together == "*Zapata v. Melson*, 750 F.3d 481, 485 (5th Cir. 2014); *Backe*, 691 F.3d at 648."
@@ -147,6 +150,28 @@ def test_a_string_cite_puts_statutes_first_then_courts_from_the_highest_newest_f
         [cited("w", WESTBROOK), cited("b", BACKE), cited("z", ZAPATA_CITE), cited("p", PEARSON), cited("s", STATUTE)]
     )
     assert [c.authority for c in ordered] == ["s", "p", "z", "b", "w"]
+    # a constitution before statutes, secondary sources last; within a year, the later volume first; a Supreme
+    # Court case quoted in a parenthetical does not make a circuit case the Supreme Court's
+    ordered = string_cite_order([
+        cited("zantiz", "Zantiz v. Seal, 602 F. App'x 154 (5th Cir. 2015)"),
+        cited("restatement", "Restatement (Second) of Torts § 1 (1965)"),
+        cited("webb", "Webb v. Livingston, 618 F. App'x 201 (5th Cir. 2015)"),
+        cited("quoting", "Smith v. Jones, 1 F.4th 2 (5th Cir. 2016) (quoting Mitchell v. Forsyth, 472 U.S. 511 (1985))"),
+        cited("statute", STATUTE),
+        cited("constitution", "U.S. Const. amend. IV"),
+    ])
+    assert [c.authority for c in ordered] == ["constitution", "statute", "quoting", "webb", "zantiz", "restatement"]
+
+
+def test_id_is_for_a_case_and_a_bare_id_only_after_a_bare_citation() -> None:
+    trail = CitationTrail()
+    trail.sentence([cited("westbrook", WESTBROOK, "slip op. 8")])
+    # without a pin, Id. would repeat page 8: the case is cited again instead
+    assert trail.sentence([cited("westbrook", WESTBROOK)]).startswith("*Westbrook v. Dallas Cnty.*, No. 3:16-cv-1802-B")
+    assert trail.sentence([cited("westbrook", WESTBROOK, "slip op. 9")]) == "*Id.*, slip op. at 9."
+    statutes = CitationTrail()
+    statutes.sentence([cited("removal", "28 U.S.C. § 1446", "(b)(1)")])
+    assert statutes.sentence([cited("removal", "28 U.S.C. § 1446", "(c)")]) == "28 U.S.C. § 1446(c)."
 
 
 # --- golden memos of the bundled law -----------------------------------------------------------------------------

@@ -28,7 +28,9 @@ from lexlog.kb.explanation import (
 def and_list(items: list[str], separator: str = ", ") -> str:
     """`a`, `a and b`, `a, b, and c`: the serial comma of U.S. legal prose (`;` as the separator between items that
     have commas of their own)."""
-    if len(items) <= 2:
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2 and separator == ", ":
         return " and ".join(items)
     return separator.join(items[:-1]) + f"{separator.rstrip()} and " + items[-1]
 

@@ -17,10 +17,17 @@ from lexlog.kb.explanation import CitedAuthority
 # `Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)`: the case name, then the volume, reporter and first page.
 _REPORTED = r"(?P<name>.+?), (?P<volume>\d+) (?P<reporter>[A-Z][A-Za-z0-9.' ]*?) (?P<page>\d+)\b"
 # `Westbrook v. Dallas County, No. 3:15-CV-2497-L, 2016 WL 1060253 (...)`: the case name and its Westlaw number.
-_WESTLAW = r"(?P<name>.+?), No\. [^,]+, (?P<westlaw>\d{4} WL \d+)"
+_WESTLAW = r"(?P<name>.+?), (?:No\. [^,]+, )?(?P<westlaw>\d{4} WL \d+)"
 _DOCKET = r"(?P<name>.+?), No\. [^,(]+"
 _CASE_NAME = r"(?P<first>.+?) v\. (?P<second>.+)|(?P<whole>(?:In re|Ex parte) .+)"
-_GOVERNMENTS = {"United States", "State", "People", "Commonwealth"}
+# Parties a short form does not use (R. 10.9(a)(i)): governments, and the States by name (`Texas v. Johnson` -> Johnson).
+_GOVERNMENTS = {"United States", "State", "People", "Commonwealth"} | set(
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho Illinois "
+    "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri "
+    "Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Washington "
+    "Wisconsin Wyoming".split()
+) | {"New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Rhode Island",
+     "South Carolina", "South Dakota", "West Virginia"}
 SLIP_PIN = r"(?i)slip op\.?\s*(?:at\s+)?(?P<page>.+)"
 _PARENTHETICAL_YEAR = r"\(([^()]*?)(\d{4})\)"
 
@@ -72,17 +79,23 @@ def _short_name(name: re.Match[str]) -> str:
 
 
 def court_rank(citation: str) -> int:
-    """0 statutes and rules; 1 the Supreme Court; 2 the courts of appeals; 3 the district courts; 4 anything else."""
-    if case_parts(citation) is None:
-        return 0 if ("U.S.C." in citation or "C.F.R." in citation or " R. " in citation or "§" in citation) else 4
-    if re.search(r", \d+ (?:U\.S\.|S\. Ct\.) \d+", citation):
-        return 1
+    """0 constitutions; 1 statutes and rules; 2 the Supreme Court; 3 the courts of appeals; 4 the district courts;
+    5 anything else (secondary sources, say)."""
+    parts = case_parts(citation)
+    if parts is None:
+        if "Const." in citation:
+            return 0
+        if "Restatement" not in citation and ("U.S.C." in citation or "C.F.R." in citation or " R. " in citation or "§" in citation):
+            return 1
+        return 5
+    if parts.reporter is not None and parts.reporter.endswith(("U.S.", "S. Ct.")):  # the case's own reporter only
+        return 2
     court = _court_parenthetical(citation)
     if "Cir." in court:
-        return 2
-    if re.search(r"\b[A-Z]\.\s?D\.|\bD\. [A-Z]", court) or court.startswith("D."):
         return 3
-    return 4
+    if re.search(r"\b[A-Z]\.\s?D\.|\bD\. [A-Z]", court) or court.startswith("D."):
+        return 4
+    return 5
 
 
 def _court_parenthetical(citation: str) -> str:
@@ -96,11 +109,18 @@ def decision_year(citation: str) -> int:
 
 
 def string_cite_order(citations: Sequence[CitedAuthority]) -> list[CitedAuthority]:
-    """The citations in the order R. 1.4 gives a string cite: by rank of authority, then newest first. Authorities
-    the registry does not know keep their place at the end."""
+    """The citations in the order R. 1.4 gives a string cite: by rank of authority, then newest first (within a
+    year, the later volume of a reporter first). Authorities the registry does not know keep their place at the
+    end."""
     known = [cited for cited in citations if cited.citation is not None]
     unknown = [cited for cited in citations if cited.citation is None]
-    ordered = sorted(known, key=lambda cited: (court_rank(cited.citation or ""), -decision_year(cited.citation or "")))
+    ordered = sorted(known, key=lambda cited: _string_cite_key(cited.citation or ""))
     return ordered + unknown
+
+
+def _string_cite_key(citation: str) -> tuple[int, int, int]:
+    parts = case_parts(citation)
+    volume = parts.reporter.split()[0] if parts is not None and parts.reporter else ""
+    return court_rank(citation), -decision_year(citation), -int(volume) if volume.isdigit() else 0
 
 

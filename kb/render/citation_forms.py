@@ -54,7 +54,7 @@ class CitationTrail:
     sentence cited alone (what *Id.* would stand for)."""
 
     cited_in_full: set[str] = field(default_factory=set)
-    last_alone: Optional[str] = None
+    last_alone: Optional[CitedAuthority] = None
 
     def sentence(self, citations: Sequence[CitedAuthority]) -> str:
         """A citation sentence in Markdown (`*Id.* at 648; *Zapata v. Melson*, 750 F.3d 481 (5th Cir. 2014).`), or
@@ -64,12 +64,21 @@ class CitationTrail:
             self.last_alone = None
             return ""
         parts = [self._form(cited, first=index == 0) for index, cited in enumerate(ordered)]
-        self.last_alone = ordered[0].authority if len(ordered) == 1 else None
+        self.last_alone = ordered[0] if len(ordered) == 1 else None
         text = "; ".join(parts)
         return text if text.endswith(".*") else text + "."  # `*Id.*` ends with its own period
 
+    def _is_id(self, cited: CitedAuthority) -> bool:
+        """*Id.* stands for the case the last citation cited alone; without a pin only where that one had none
+        either (a bare *Id.* repeats the page cited before). A statute is cited in full again: its pin is a
+        subsection, not a page."""
+        last = self.last_alone
+        if last is None or last.authority != cited.authority or case_parts(cited.citation or "") is None:
+            return False
+        return bool(cited.pin) or not last.pin
+
     def _form(self, cited: CitedAuthority, first: bool) -> str:
-        if first and cited.authority == self.last_alone:
+        if first and self._is_id(cited):
             return id_form(cited)
         if cited.authority in self.cited_in_full:
             short = short_form(cited)

@@ -2,23 +2,27 @@
 
     ## Question Presented
 
-    Whether, under the law in force on April 18, 2014, the order zapata_order is immediately appealable ...
+    Whether, under the law in force on April 18, 2014, the order zapata_order is immediately appealable on the
+    ground that the discovery the order allows is not narrowly tailored ...
 
     ## Short Answer
 
-    Yes. The order zapata_order is immediately appealable ... because ...
+    No. It does not follow that ..., because (1) the case file does not state that the order zapata_order allows
+    general discovery ...; and (2) ...
 
     ## Discussion
 
-    The order zapata_order is immediately appealable ... because .... *Backe v. LeBlanc*, 691 F.3d 645, 647-49 (5th
-    Cir. 2012); ....
+    Under rule appeal_general_discovery, with D = Aguilar, Alvarez, ..., it does not follow that .... *Carswell v.
+    Camp*, 54 F.4th 307, 311 (5th Cir. 2022); ....
 
-    The order zapata_order is immediately appealable by Aguilar .... *Id.* at 648.
+    Under rule appeal_untailored_request, ... *Carswell*, 54 F.4th at 311; ....
 
     ## What Would Change the Answer
 
-    - Were it not so that Aguilar has asserted qualified immunity in a motion to dismiss (fact, zapata.dl:54), the
-      answer would be no.
+    Each of these changes, made alone, would make the answer yes:
+
+    - if it were shown that the order zapata_order allows general discovery, not confined to identified questions of
+      fact
 
 The Discussion has one paragraph per rule the answer turns on, in the order the reasoning meets them, each followed
 by its citation sentence (full citation first, then *Id.* and short forms: `lexlog.kb.render.citation_forms`). What
@@ -129,6 +133,8 @@ def _leaf_phrase(failure: Failure) -> Optional[str]:
     detail = failure.detail
     if failure.kind == "missing":
         assert isinstance(detail, WhyNot)
+        if detail.status == "not_a_fact" and detail.reading:
+            return f"the case file does not state that {escape(detail.reading)}"
         return does_not_follow(detail) if detail.status in _LEAF_STATUSES else None
     return _failure_phrase(failure)
 
@@ -197,11 +203,15 @@ def _other_ways_sentence(others: OtherWays, memo: Memo) -> str:
     def words(value: object) -> str:
         return escape(value_words(value, None, memo.constants))
 
+    def marked(text: str, number: int) -> str:
+        reading = number < len(others.library_readings) and others.library_readings[number]
+        return text + (" (on the library's own reading of the authorities)" if reading else "")
+
     if len(others.names) == 1:
-        values = [words(row[0]) for row in others.rows]
+        values = [marked(words(row[0]), number) for number, row in enumerate(others.rows)]
         joined = and_list(values, "; " if any("," in value for value in values) else ", ")
         return f"The same rule reaches it as well with {escape(others.names[0])} = {joined}, each on its own."
-    rows = ["(" + ", ".join(words(value) for value in row) + ")" for row in others.rows]
+    rows = [marked("(" + ", ".join(words(value) for value in row) + ")", number) for number, row in enumerate(others.rows)]
     return f"The same rule reaches it as well with ({', '.join(map(escape, others.names))}) = {and_list(rows, '; ')}, each on its own."
 
 
@@ -254,10 +264,7 @@ def _what_would_change(memo: Memo) -> str:
         lines += [f"- {_change_words(change)}" for change in memo.changes]
         text = "\n".join(lines)
     elif memo.tried == 0:
-        text = (
-            "No fact of the case could be dropped or supposed alone to try: the answer turns on the values compared "
-            "and the conditions set out in the Discussion."
-        )
+        text = "No fact of the case could be dropped or supposed alone to try: " + _what_it_turns_on(memo)
     else:
         text = (
             f"No single change tried makes the answer {other}: {memo.tried} were tried, each on a copy of the case "
@@ -269,6 +276,18 @@ def _what_would_change(memo: Memo) -> str:
     if memo.untried:
         text += f"\n\n{memo.untried} further change{'s were' if memo.untried != 1 else ' was'} not tried."
     return text
+
+
+def _what_it_turns_on(memo: Memo) -> str:
+    """Why no single fact was tried: values compared, rules not in force on the date, or the conditions the
+    Discussion sets out."""
+    reasons = []
+    if any(isinstance(node, ComparisonCheck) for node in walk(memo.explanation)):
+        reasons.append("on the values compared")
+    if memo.left_out:
+        reasons.append(f"on the date (rules not in force on {escape(value_words(memo.as_of))} bear on it; see below)")
+    reasons.append("on the conditions set out in the Discussion")
+    return "the answer turns " + and_list(reasons, "; ") + "."
 
 
 def _change_words(change: Change) -> str:
