@@ -422,3 +422,20 @@ def test_a_rule_citing_one_authority_at_overlapping_pins_cites_it_once() -> None
         ("zapata", "484-85"),
         ("zantiz", "163 & n.8"),
     ]
+
+
+def test_a_proof_leads_with_a_rule_an_authority_states_over_one_the_library_reads_for_itself() -> None:
+    from lexlog.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_source(
+        'authority backe = "Backe v. LeBlanc, 691 F.3d 645 (5th Cir. 2012)".\n'
+        "p(a). q(a).\n"
+        '@note library_reading "The library infers this."\nr(X) :- p(X).\n'
+        "@cite backe at 648\nr(X) :- q(X).\n"
+        "s(X) :- r(X).\n"
+    )
+    step = kb.explain("r(a)")
+    assert step.rule.citations and not step.rule.notes  # the cited rule, though the library's reading comes first
+    assert kb.explain("s(a)").premises[0] is step
+    only_reading = KnowledgeBase.from_source('p(a).\n@note library_reading "The library infers this."\nr(X) :- p(X).\n')
+    assert only_reading.explain("r(a)").rule.notes  # with no other way, the library's reading it is
