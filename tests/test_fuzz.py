@@ -49,7 +49,7 @@ def test_space_of_the_library_infers_sorts_and_keeps_file_constants():
     assert sorts["discovery_order"] == ("Order", "Defendant") and sorts["sued_individually"] == ("Defendant",)
     assert sorts["identifies_fact_question_as_to"] == ("Order", "Defendant", "Question")
     assert space.domains["Defendant"] == ("defendant1", "defendant2")
-    assert space.domains["How"][0] == "motion_to_dismiss"  # the constant the rules test comes first
+    assert space.domains["Filing"][0] == "motion_to_dismiss"  # the constant the rules test comes first
     assert not set(space.domains["Order"]) & set(space.domains["Defendant"])
 
 
