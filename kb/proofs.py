@@ -139,6 +139,7 @@ class Prover:
         self._rules_by_head: dict[PredicateKey, list[Rule]] = {}
         for rule in self.rules:
             self._rules_by_head.setdefault(rule.head.key, []).append(rule)
+        self._types: dict[int, dict[str, str]] = {}
 
     # --- wording -------------------------------------------------------------------------------------------
 
@@ -154,6 +155,13 @@ class Prover:
 
     def reading(self, atom: AtomPattern) -> Optional[str]:
         return self.vocabulary.reading(atom)
+
+    def types(self, body: Sequence[BodyItem]) -> dict[str, str]:
+        """`declared_types` of a rule body, worked out once per body (comparisons read them at every instance)."""
+        found = self._types.get(id(body))
+        if found is None:
+            found = self._types[id(body)] = declared_types(body, self.vocabulary)
+        return found
 
     def fact_predicates(self) -> set[PredicateKey]:
         return {atom.key for atom in self.facts}
@@ -203,7 +211,7 @@ class Prover:
                 return
             if earlier is None and not self.model.holds(rule.head.predicate, row):
                 return
-            leans = own_readings and _leans_on_reading(rule, binding, own_readings, leans_on_reading)
+            leans = bool(own_readings) and _leans_on_reading(rule, binding, own_readings, leans_on_reading)
             if earlier is not None and leans:
                 return  # the instance found first leans on a reading too: keep it
             ranks[(key, row)] = rank
@@ -401,7 +409,7 @@ class Prover:
             elif isinstance(item, Aggregate):
                 premises.append(self._aggregate_check(item, binding))
             else:
-                premises.append(comparison_check(item, binding, declared_types(body, self.vocabulary)))
+                premises.append(comparison_check(item, binding, self.types(body)))
         return premises
 
     def aggregate_check(self, aggregate: Aggregate, binding: Mapping[str, Value]) -> AggregateCheck:

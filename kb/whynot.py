@@ -59,7 +59,6 @@ from lexlog.kb.proofs import (
     atom_pattern,
     binding_items,
     comparison_check,
-    declared_types,
     prover_for,
 )
 
@@ -126,7 +125,7 @@ class WhyNotBuilder:
         start = unify_head(rule.head, goal.arguments)
         assert start is not None
         steps = plan_body(rule.body, start.keys())
-        types = declared_types(rule.body, prover.vocabulary)
+        types = prover.types(rule.body)
         failures: list[Failure] = []
         count = 0
 
