@@ -146,11 +146,14 @@ def _rests_on_reading(kb: KnowledgeBase, rule: Rule, way: dict[str, Value]) -> b
     """Whether the proof of a way's positive premises uses a rule marked as the library's own reading."""
     for item in rule.body:
         if isinstance(item, Literal) and not item.negated:
-            premise = GroundAtom(item.atom.predicate, tuple(pattern_of(item.atom, way)))  # type: ignore[arg-type]
-            proof = kb.explain(Atom(premise.predicate, tuple(Constant(value) for value in premise.arguments)))
-            if any(isinstance(node, RuleStep) and node.rule.rule is not None and node.rule.rule.annotations.library_reading for node in walk(proof)):
+            premise = Atom(item.atom.predicate, tuple(Constant(value) for value in pattern_of(item.atom, way)))
+            if any(_is_library_reading(node) for node in walk(kb.explain(premise))):
                 return True
     return False
+
+
+def _is_library_reading(node: object) -> bool:
+    return isinstance(node, RuleStep) and node.rule.rule is not None and node.rule.rule.annotations.library_reading
 
 
 def _declared_name(kb: KnowledgeBase, rule: Rule, variable: str) -> str:

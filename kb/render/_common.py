@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Collection, Iterable, Optional
 
 from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import NOTE_KINDS, Note, Value
@@ -17,6 +17,7 @@ from lexlog.kb.explanation import (
     Defeat,
     FactLeaf,
     FactOrigin,
+    Failure,
     RuleRef,
     RuleStep,
     WhyNot,
@@ -60,7 +61,7 @@ def oneline(text: str) -> str:
 
 
 def is_internal(name: str) -> bool:
-    """A variable made by normalisation (`_G1` for `_`, `_T1` for moved arithmetic): not shown in prose."""
+    """A variable made by normalization (`_G1` for `_`, `_T1` for moved arithmetic): not shown in prose."""
     return INTERNAL_NAME.fullmatch(name) is not None
 
 
@@ -71,6 +72,17 @@ def binding_text(binding: BindingItems, internal: bool = False) -> str:
     )
 
 
+def values_taken(failures: Iterable[Failure], leave_out: Collection[str] = ()) -> dict[str, list[Value]]:
+    """Each variable of the failures' bindings once, with every value it takes among them, in order (normalization's
+    own variables and those in `leave_out` left out): what a sentence covering several failures lists."""
+    taken: dict[str, list[Value]] = {}
+    for failure in failures:
+        for name, value in failure.binding:
+            if name not in leave_out and not is_internal(name):
+                values = taken.setdefault(name, [])
+                if value not in values:
+                    values.append(value)
+    return taken
 
 
 def citations_text(rule: RuleRef) -> str:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from lexlog.grammar.printer import print_value
+
 from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
@@ -37,18 +39,17 @@ from lexlog.kb.explanation import (
     WhyNot,
     location,
 )
-from lexlog.grammar.printer import print_value
 from lexlog.kb.render.bluebook import case_name, string_cite_order
 from lexlog.kb.render._common import (
     aggregate_words,
     and_list,
     binding_text,
     comparison_words,
-    is_internal,
     defeat_words,
     note_kind_words,
     oneline,
     status_text,
+    values_taken,
     ways,
 )
 
@@ -272,14 +273,8 @@ def _alike_merged(failures: tuple[Failure, ...]) -> list[object]:
 
 def _merged_binding(failures: list[Failure]) -> str:
     """`D = aguilar, alvarez, and breuer, O = zapata_order`: each variable once, with every value it takes."""
-    values: dict[str, list[str]] = {}
-    for failure in failures:
-        for name, value in failure.binding:
-            if not is_internal(name):
-                shown = values.setdefault(name, [])
-                if print_value(value) not in shown:
-                    shown.append(print_value(value))
-    return ", ".join(f"{name} = {and_list(shown)}" for name, shown in values.items())
+    taken = values_taken(failures)
+    return ", ".join(f"{name} = {and_list([print_value(value) for value in values])}" for name, values in taken.items())
 
 
 def _failure_sentence(node: Failure, shown: Optional[str] = None) -> tuple[str, list[object]]:
@@ -309,7 +304,6 @@ def _failure_sentence(node: Failure, shown: Optional[str] = None) -> tuple[str, 
         return capitalize(f"{lead}{condition}: it gives {code(detail.text)}."), [detail]
     if node.kind == "present":
         assert isinstance(detail, (FactLeaf, RuleStep))
-        sentence, _below = _proof_sentence(detail)
         return capitalize(f"{lead}{condition}, because:"), [detail]
     assert isinstance(detail, WhyNot)
     if detail.status in ("rules_fail",):

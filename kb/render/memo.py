@@ -47,7 +47,7 @@ from lexlog.kb.explanation import (
     walk,
 )
 from lexlog.kb.memo import Change, Memo, OtherWays
-from lexlog.kb.render._common import and_list, comparison_words, defeat_words, is_internal, status_text, ways
+from lexlog.kb.render._common import and_list, comparison_words, defeat_words, status_text, values_taken, ways
 from lexlog.kb.render.citation_forms import CitationTrail
 from lexlog.kb.render.in_force import left_out_markdown
 from lexlog.kb.render.markdown import (
@@ -100,7 +100,7 @@ def _short_answer(memo: Memo) -> str:
     explanation = memo.explanation
     if memo.holds:
         if isinstance(explanation, FactLeaf):
-            return f"Yes. {opening(explanation.atom, explanation.reading)}: the case file states it ({fact_note(explanation)})."
+            return f"Yes. {_fact_sentence(explanation)}"
         assert isinstance(explanation, RuleStep)
         reasons = numbered_reasons([premise_phrase(premise) for premise in explanation.premises])
         return f"Yes. {opening(explanation.atom, explanation.reading)}" + (f" because {reasons}." if reasons else ".")
@@ -115,6 +115,10 @@ def _short_answer(memo: Memo) -> str:
     more = len(reasons) - len(shown)
     tail = f" (and {more} other condition{'s' if more != 1 else ''}, set out below)" if more else ""
     return f"No. {denial}, because {numbered_reasons(shown)}{tail}."
+
+
+def _fact_sentence(fact: FactLeaf) -> str:
+    return f"{opening(fact.atom, fact.reading)}: the case file states it ({fact_note(fact)})."
 
 
 def _failing_conditions(root: WhyNot) -> list[str]:
@@ -167,23 +171,21 @@ def _failure_phrase(failure: Failure) -> str:
 def _discussion(memo: Memo) -> list[str]:
     trail = CitationTrail()
     if memo.holds:
-        return [_step_paragraph(node, trail, memo) for node in walk(memo.explanation) if isinstance(node, RuleStep)] or [
-            _short_answer(memo)[len("Yes. ") :]
-        ]
+        if isinstance(memo.explanation, FactLeaf):
+            return [_fact_sentence(memo.explanation)]
+        return [_step_paragraph(node, trail, memo) for node in walk(memo.explanation) if isinstance(node, RuleStep)]
     assert isinstance(memo.explanation, WhyNot)
     paragraphs = [capitalize(does_not_follow(memo.explanation)) + "."]
     # Attempts of one rule that fail alike (the same rule tried for each officer, say) make one paragraph.
-    alike: dict[tuple[RuleRef, tuple[str, ...]], list[RuleAttempt]] = {}
+    alike: dict[tuple[RuleRef, tuple[str, ...]], list[tuple[RuleAttempt, list[tuple[Failure, str]]]]] = {}
     for node in walk(memo.explanation):
         if isinstance(node, RuleAttempt):
-            alike.setdefault((node.rule, _phrases(node)), []).append(node)
+            phrased = [(failure, _failure_phrase(failure)) for failure in node.failures]
+            key = (node.rule, tuple(dict.fromkeys(phrase for _, phrase in phrased)))
+            alike.setdefault(key, []).append((node, phrased))
     for attempts in alike.values():
         paragraphs.append(_attempt_paragraph(attempts, trail, memo))
     return paragraphs
-
-
-def _phrases(attempt: RuleAttempt) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_failure_phrase(failure) for failure in attempt.failures))
 
 
 def _step_paragraph(step: RuleStep, trail: CitationTrail, memo: Memo) -> str:
@@ -215,35 +217,37 @@ def _other_ways_sentence(others: OtherWays, memo: Memo) -> str:
     return f"The same rule reaches it as well with ({', '.join(map(escape, others.names))}) = {and_list(rows, '; ')}, each on its own."
 
 
-def _attempt_paragraph(attempts: list[RuleAttempt], trail: CitationTrail, memo: Memo) -> str:
+def _attempt_paragraph(
+    attempts: list[tuple[RuleAttempt, list[tuple[Failure, str]]]], trail: CitationTrail, memo: Memo
+) -> str:
     """Why a rule does not apply: each distinct failing condition once, with the values it fails for."""
-    first = attempts[0]
+    first = attempts[0][0]
     name = f"rule {escape(first.rule.label)}" if first.rule.label else "the rule " + code(first.rule.text)
     groups: dict[str, list[Failure]] = {}
-    for attempt in attempts:
-        for failure in attempt.failures:
-            groups.setdefault(_failure_phrase(failure), []).append(failure)
-    fixed = {name for attempt in attempts for name, _ in attempt.head_binding}
+    for _attempt, phrased in attempts:
+        for failure, phrase in phrased:
+            groups.setdefault(phrase, []).append(failure)
+    fixed = {name for attempt, _ in attempts for name, _value in attempt.head_binding}
     clauses = [_where(failures, fixed, memo) + phrase for phrase, failures in groups.items()]
     text = f"Under {name}, " + "; ".join(clauses)
-    omitted = sum(attempt.omitted for attempt in attempts)
+    omitted = sum(attempt.omitted for attempt, _ in attempts)
     if omitted:
         text += f"; and {omitted} more {ways(omitted)} of applying it fail as well"
     return _with_citations_and_notes(text + ".", first, trail)
 
 
 def _where(failures: list[Failure], fixed: set[str], memo: Memo) -> str:
-    """`with D = Aguilar, Alvarez and Breuer, `: the values of the variables the question does not fix (the head's
-    are the question's own), for the failures a clause covers; '' when there are none."""
-    names = [name for name, _ in failures[0].binding if name not in fixed and not is_internal(name)]
-    shown = [name for name in names if len({dict(f.binding).get(name) for f in failures}) > 1] or names
+    """`with D = Aguilar, Alvarez, and Breuer, `: the values of the variables the question does not fix (the head's
+    are the question's own) where they differ between the failures a clause covers, else all of them; '' when there
+    are none."""
+    taken = values_taken(failures, fixed)
+    shown = {name: values for name, values in taken.items() if len(values) > 1} or taken
     if not shown:
         return ""
-    parts = []
-    for name in shown:
-        values = list(dict.fromkeys(dict(f.binding)[name] for f in failures if name in dict(f.binding)))
-        words = [escape(value_words(value, None, memo.constants)) for value in values]
-        parts.append(f"{escape(name)} = {and_list(words)}")
+    parts = [
+        f"{escape(name)} = {and_list([escape(value_words(value, None, memo.constants)) for value in values])}"
+        for name, values in shown.items()
+    ]
     return "with " + ", ".join(parts) + ", "
 
 
