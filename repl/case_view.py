@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Optional
 
 from lexlog.grammar import LexlogSyntaxError, Span, parse_atom, print_value
@@ -206,17 +207,27 @@ class CaseView:
     def conclusions(self) -> list[dict[str, Any]]:
         gained = self.gained()
         rows = []
-        for atom in sorted(self.knowledge_base.conclusions(), key=_order):
+        for atom in sorted(self._now, key=_order):
             row = _atom(self.knowledge_base, atom)
             row["new"] = atom in gained
             rows.append(row)
         return rows
 
+    # Each knowledge base's conclusions are gathered once per document: the list, what was gained and what was lost
+    # all compare the same two sets.
+    @cached_property
+    def _now(self) -> set[GroundAtom]:
+        return self.knowledge_base.conclusions()
+
+    @cached_property
+    def _as_filed(self) -> set[GroundAtom]:
+        return self._now if self.knowledge_base is self.base else self.base.conclusions()
+
     def gained(self) -> set[GroundAtom]:
-        return set() if self.knowledge_base is self.base else self.knowledge_base.conclusions() - self.base.conclusions()
+        return self._now - self._as_filed
 
     def lost(self) -> set[GroundAtom]:
-        return set() if self.knowledge_base is self.base else self.base.conclusions() - self.knowledge_base.conclusions()
+        return self._as_filed - self._now
 
     def authorities(self) -> list[dict[str, Any]]:
         return [
