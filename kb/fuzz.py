@@ -29,7 +29,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import AbstractSet, Optional, Sequence, Union
 
 from lexlog.grammar import print_atom, print_value
 from lexlog.grammar.printer import print_citation
@@ -307,21 +307,25 @@ class ViolationJudge:
             kb = self.knowledge_base
             try:
                 found = cases_together.violated_cases(self.engine, self.case_strata, fact_sets, kb.budget, kb.seconds)
-                conditions = self.precondition_numbers
-                return [bool(numbers - conditions) and not numbers & conditions for numbers in found]
+                return [_shows_a_defect(numbers, self.precondition_numbers) for numbers in found]
             except EvaluationBudgetExceeded:
                 pass  # decided one at a time below, where a posture that alone exceeds the budget is an error
         return [self._counts(self.knowledge_base.suppose_ground(atoms).violations()) for atoms in postures]
 
     def _counts(self, violations: Sequence[Violation]) -> bool:
-        names = {violation.constraint.name for violation in violations}
-        return bool(names - self.preconditions) and not names & self.preconditions
+        return _shows_a_defect({violation.constraint.name for violation in violations}, self.preconditions)
 
     def _facts(self, atoms: Sequence[GroundAtom]) -> dict[PredicateKey, list[Row]]:
         facts = {key: list(rows) for key, rows in self.base.items()}
         for atom in atoms:
             facts.setdefault(atom.key, []).append(atom.arguments)
         return facts
+
+
+def _shows_a_defect(violated: AbstractSet[object], preconditions: AbstractSet[object]) -> bool:
+    """A posture violating `violated` (constraints, by name or number) shows a defect of the rules: it violates one
+    that is not a precondition, and meets every precondition (a posture the law says cannot happen shows none)."""
+    return bool(violated - preconditions) and not violated & preconditions
 
 
 # --- shrinking ----------------------------------------------------------------------------------------------------
