@@ -67,19 +67,15 @@ class StatementReader:
                 self._in_block_comment = close < 0
                 position = stop
                 continue
-            ending, position = self._read(text, position)
+            ending, position = self._read_piece(text[position:], text, position)
             if ending is not None:
                 endings.append(ending)
         return endings
 
-    def _read(self, text: str, position: int) -> tuple[Optional[Ending], int]:
-        """Read from `position` to the next statement's end: the ending and where reading goes on, or (None, where it
-        stopped) when the text ends first or a block comment opens."""
-        return self._read_piece(text[position:], text, position)
-
     def _read_piece(self, piece: str, text: str, base: int) -> tuple[Optional[Ending], int]:
         """Read `piece`, which begins at offset `base` of `text` (negative: it begins with the open statement's
-        earlier text, read again)."""
+        earlier text, read again), to the next statement's end: the ending and where reading goes on, or (None,
+        where it stopped) when the text ends first or a block comment opens."""
         interactive = _parser().parse_interactive(piece, start="single_body" if self._body else "start")
         if self._state is not None:
             interactive = InteractiveParser(interactive.parser, self._state, interactive.lexer_thread)

@@ -437,12 +437,10 @@ def run_batch_command(arguments: argparse.Namespace) -> int:
         print(f"lexlog batch: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     finally:
-        if stream is sys.stdin:
-            pass
-        elif arguments.cases == "-":
-            stream.detach()  # standard input stays open: closing the wrapper would close it
-        else:
+        if arguments.cases != "-":
             stream.close()
+        elif stream is not sys.stdin:
+            stream.detach()  # standard input stays open: closing the wrapper would close it
     sys.stdout.flush()
     progress.finish(errors)
     return EXIT_INPUT_ERROR if errors else EXIT_OK
