@@ -224,6 +224,10 @@ def test_a_supposed_fact_is_marked_in_the_facts_and_in_proofs(driver, url: str, 
     error = one(driver, "#error:not([hidden]) pre.diagnostic")
     assert "syntax_error" in error.text and "^" in error.text
     assert len(css(driver, "li.fact.supposed")) == 1
+    # and it can be supposed no longer: the case is as filed again
+    one(driver, f'li.fact.supposed[data-fact="{STEP_ONE}"] button.remove').click()
+    wait(driver, lambda d: not css(d, "li.fact.supposed"))
+    assert shown(driver, "details.conclusion") == {atom.text for atom in knowledge_base.conclusions()}
 
 
 def test_why_not_answers_for_an_absent_conclusion(driver, url: str, knowledge_base: KnowledgeBase) -> None:

@@ -102,6 +102,10 @@ async function changeWhatIf(change) {
   }
 }
 
+function stopSupposing(text) {
+  return changeWhatIf(() => { state.suppose = state.suppose.filter((fact) => fact !== text); });
+}
+
 function dropFact(text, dropped) {
   return changeWhatIf(() => {
     state.drop = dropped ? [...state.drop, text] : state.drop.filter((fact) => fact !== text);
@@ -189,7 +193,7 @@ function renderWhatIf(case_) {
         ` the law in force on ${case_.as_of.date} (${state.as_of})`) : null,
       dropped.map((fact) => item(fact, "dropped", el("button", { type: "button", onclick: () => dropFact(fact.text, false) }, "restore"))),
       supposed.map((fact) => item(fact, "supposed", el("button", { type: "button",
-        onclick: () => changeWhatIf(() => { state.suppose = state.suppose.filter((text) => text !== fact.text); }) }, "stop supposing")))));
+        onclick: () => stopSupposing(fact.text) }, "stop supposing")))));
   bar.hidden = false;
 }
 
@@ -247,7 +251,7 @@ function factRow(fact) {
   const supposed = fact.origin.kind === "supposed";
   const control = supposed
     ? el("button", { type: "button", class: "remove", title: "stop supposing this fact",
-        onclick: () => changeWhatIf(() => { state.suppose = state.suppose.filter((text) => text !== fact.text); }) }, "×")
+        onclick: () => stopSupposing(fact.text) }, "×")
     : el("input", { type: "checkbox", class: "holds", checked: !fact.dropped, title: fact.dropped ? "restore this fact" : "drop this fact",
         "aria-label": `${fact.text} holds`, onchange: (event) => dropFact(fact.text, !event.target.checked) });
   const origin = supposed
