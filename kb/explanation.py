@@ -49,7 +49,7 @@ INTERNAL_NAME = re.compile(r"_[GT][0-9]+")
 """The names normalization gives variables: `_G1` for an anonymous `_`, `_T1` for arithmetic moved out of an atom."""
 _ANONYMOUS = re.compile(r"(?<![A-Za-z0-9_])_G[0-9]+(?![A-Za-z0-9_])")
 ANONYMOUS_NAME = re.compile(r"_G[0-9]+")
-"""The name normalisation gives an anonymous variable `_`."""
+"""The name normalization gives an anonymous variable `_`."""
 
 
 def source_text(text: str) -> str:
@@ -259,8 +259,8 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 def value_words(value: Value, type_name: Optional[str] = None, constants: Mapping[str, str] = {}) -> str:
     """A value as it reads in U.S. prose: a symbol by its declared reading (`constants`), else a symbol or string
-    itself; a date as "January 5, 2024"; a number in
-    decimal notation, or as dollars ("$75,000.01") where its parameter is declared money."""
+    itself; a date as "January 5, 2024"; a number in decimal notation, or as dollars ("$75,000.01") where its
+    parameter is declared money."""
     if is_date(value):
         return f"{value:%B} {value.day}, {value.year}"  # type: ignore[union-attr]
     if is_number(value):
