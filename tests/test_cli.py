@@ -21,6 +21,21 @@ def lexlog(*arguments: str, stdin: str | None = None, cwd: Path | None = None) -
     return subprocess.run([LEXLOG, *arguments], capture_output=True, text=True, input=stdin, cwd=cwd, timeout=300)
 
 
+def test_entry_point_freezes_the_start_up_and_leaves_the_collector_running():
+    # The command's own objects are collected as usual; what the imports made is frozen out of collections.
+    script = (
+        "import gc, sys\n"
+        "from lexlog.repl import start\n"
+        f"sys.argv = ['lexlog', 'query', {ZAPATA!r}, '-q', 'appealable(O)']\n"
+        "status = start.main()\n"
+        "print(status, gc.isenabled(), gc.get_freeze_count() > 10000, 'lexlog.kb.knowledge_base' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 True True True"
+    assert "zapata_order" in result.stdout
+
+
 # --- query ------------------------------------------------------------------------------------------------------
 
 
