@@ -43,7 +43,7 @@ import clingo
 from lexlog.grammar import print_atom, print_body_item
 from lexlog.grammar.tree import Constraint
 from lexlog.kb import KnowledgeBase, PostureSpace, library_path
-from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.atoms import GroundAtom
 from lexlog.kb.fuzz import DENSITY, ViolationJudge, fuzz_knowledge_base
 
 MAX_ROWS = 4  # lexlog fuzz's default --max-rows

@@ -12,7 +12,6 @@ from lexlog.grammar.parser import (
     suggest,
     terminal_patterns,
 )
-from lexlog.grammar.statements import Ending, StatementReader
 from lexlog.grammar.printer import print_atom, print_body_item, print_program, print_statement, print_term, print_value
 from lexlog.grammar.tree import *  # noqa: F401,F403 - the tree is this package's vocabulary
 
@@ -36,3 +35,12 @@ __all__ = [
     "suggest",
     "terminal_patterns",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The prompt's statement reader is imported when first asked for: a command that reads files does not use it.
+    if name in ("Ending", "StatementReader"):
+        from lexlog.grammar import statements
+
+        return getattr(statements, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "lexlog.kb.checks": ("CheckOptions",),
     "lexlog.kb.diagnostics": ("Diagnostic", "LexlogError"),
     "lexlog.kb.engines": ("DEFAULT_ENGINE", "ENGINES"),
-    "lexlog.kb.explanation": ("FactOrigin", "GroundAtom", "Proof", "WhyNot"),
+    "lexlog.kb.atoms": ("FactOrigin", "GroundAtom"),
+    "lexlog.kb.explanation": ("Proof", "WhyNot"),
     "lexlog.kb.batch": ("BatchError", "BatchRunner", "Case", "case_line", "run_batch"),
     "lexlog.kb.functions": ("FUNCTIONS", "ROUNDING_MODES"),
     "lexlog.kb.formatting": ("format_source", "write_atomically"),
@@ -23,17 +24,19 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "lexlog.kb.knowledge_base": ("ExpectationResult", "KnowledgeBase", "QueryResult", "Violation"),
     "lexlog.kb.loader": ("library_names", "library_path"),
     "lexlog.kb.memo": ("Memo", "build_memo"),
+    "lexlog.kb.render": ("RENDERERS", "case_name", "note_text"),
     "lexlog.kb.render.memo": ("render_memo",),
     "lexlog.kb.postures": ("Posture", "PostureSpace", "case_file", "posture_strategy"),
     "lexlog.kb.render.in_force": ("render_dated",),
+    "lexlog.kb.whynot": ("DEFAULT_DEPTH",),
     "lexlog.kb.sara": ("SaraImportError", "import_sara_case", "write_lexlog_case"),
     "lexlog.kb.testing": ("FileTestResult", "TestReport", "run_knowledge_base", "run_tests"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
-# Imported now: `render` names both a function and the subpackage it comes from, and importing any of the
-# subpackage's modules later would bind the package's attribute to the subpackage.
-from lexlog.kb.render import FORMATS, RENDERERS, case_name, note_text, render  # noqa: E402
+# Imported now (the render package is light until a renderer is used): `render` names both a function and the
+# subpackage it comes from, and importing the subpackage later would bind the package's attribute to the subpackage.
+from lexlog.kb.render import FORMATS, render  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
@@ -82,4 +85,4 @@ def bundled_library_files() -> list[str]:
     return entry + bundled_case_files()
 
 
-__all__ = [*_MODULE_OF, "FORMATS", "RENDERERS", "case_name", "note_text", "render", "bundled_case_files", "bundled_example_files", "bundled_hypothetical_files", "bundled_library_files"]
+__all__ = [*_MODULE_OF, "FORMATS", "render", "bundled_case_files", "bundled_example_files", "bundled_hypothetical_files", "bundled_library_files"]

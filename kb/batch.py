@@ -30,7 +30,7 @@ from lexlog.grammar.tree import Atom, Constant, Declaration, Rule, Value
 from lexlog.grammar.values import date_from_text
 from lexlog.kb.checks import fits_type
 from lexlog.kb.diagnostics import LexlogError
-from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.atoms import GroundAtom
 from lexlog.kb.json_values import has_lone_surrogate, json_text, loads, to_json
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.matching import sorted_rows

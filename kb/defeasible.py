@@ -35,7 +35,7 @@ from typing import Iterable, Literal as TypingLiteral, Mapping
 from lexlog.grammar.tree import Atom, BodyItem, Comparison, Conflict, Literal, Rule, Variable, complement
 from lexlog.kb import aggregates
 from lexlog.kb.engines.base import Engine, Model, PredicateKey, Row
-from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.atoms import GroundAtom
 from lexlog.kb.matching import ModelIndex, head_instance, plan_body, solve
 
 Policy = TypingLiteral["blocking", "propagating"]

@@ -37,7 +37,8 @@ from lexlog.grammar.tree import Aggregate, Atom, BinaryOperation, Call, Comparis
 from lexlog.kb import cases_together
 from lexlog.kb.diagnostics import LexlogError
 from lexlog.kb.engines.base import EvaluationBudgetExceeded, PredicateKey, Row
-from lexlog.kb.explanation import GroundAtom, Proof, WhyNot
+from lexlog.kb.atoms import GroundAtom
+from lexlog.kb.explanation import Proof, WhyNot
 from lexlog.kb.knowledge_base import KnowledgeBase, Violation
 from lexlog.kb.postures import Posture, PostureSpace, case_file
 

@@ -14,7 +14,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
 from lexlog.grammar import (
     Dialect,
@@ -58,14 +58,18 @@ from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
 from lexlog.kb.engines.base import DEFAULT_BUDGET, DEFAULT_SECONDS, EvaluationBudgetExceeded, EvaluationProgram, Model, PredicateKey, Row
-from lexlog.kb.explanation import ASSERTED, SUPPOSED, FactOrigin, GroundAtom, Proof, RuleStep, Vocabulary, WhyNot, walk
+from lexlog.kb.atoms import ASSERTED, SUPPOSED, FactOrigin, GroundAtom
 from lexlog.kb.in_force import LeftOut, relevant, resolve_as_of, split_in_force
 from lexlog.kb.json_values import to_json
 from lexlog.kb.loader import LoadedProgram, Loader
 from lexlog.kb.matching import ModelIndex, atom_answers, plan_body, satisfying_bindings, solve, sorted_rows
 from lexlog.kb.normalize import normalize_body, normalize_rule
-from lexlog.kb.proofs import Prover
-from lexlog.kb.whynot import DEFAULT_DEPTH, DEFAULT_MAX_BINDINGS, explain_absence
+
+if TYPE_CHECKING:
+    # The explanation side (proofs, why-not answers, their wording) is imported when first asked for: a command
+    # that only queries does not pay for it at start-up.
+    from lexlog.kb.explanation import Proof, RuleStep, Vocabulary, WhyNot
+    from lexlog.kb.proofs import Prover
 
 Goal = Union[str, Sequence[BodyItem]]
 
@@ -439,12 +443,20 @@ class KnowledgeBase:
         fixed = {name: value for name, value in step.binding if name in head}
         return [dict(binding) for binding in satisfying_bindings(rule, self._index(), fixed)]
 
-    def why_not(self, atom: Union[str, Atom], depth: int = DEFAULT_DEPTH, max_bindings: int = DEFAULT_MAX_BINDINGS) -> WhyNot:
+    def why_not(self, atom: Union[str, Atom], depth: Optional[int] = None, max_bindings: Optional[int] = None) -> WhyNot:
         """Each rule that could conclude the atom and the first condition that fails, to `depth` levels; at most
-        `max_bindings` failing ways of applying each rule are detailed (the others are counted)."""
+        `max_bindings` failing ways of applying each rule are detailed (the others are counted). Either left out:
+        the why-not search's default (`lexlog.kb.whynot`)."""
+        from lexlog.kb import whynot
+
         parsed = self._parse_atom(atom, "<input>") if isinstance(atom, str) else atom
         self._check_goal(parsed, atom)
-        return explain_absence(self._prover(), parsed, depth, max_bindings)
+        return whynot.explain_absence(
+            self._prover(),
+            parsed,
+            whynot.DEFAULT_DEPTH if depth is None else depth,
+            whynot.DEFAULT_MAX_BINDINGS if max_bindings is None else max_bindings,
+        )
 
     def _check_goal(self, atom: Atom, given: Union[str, Atom]) -> None:
         """A misspelt predicate or a wrong arity is an error, as in a query, not a 'does not follow'."""
@@ -559,6 +571,8 @@ class KnowledgeBase:
 
     def left_out_for(self, explanation: object) -> list[LeftOut]:
         """The rules not in force that conclude a predicate the explanation is about."""
+        from lexlog.kb.explanation import WhyNot, walk
+
         predicates = set()
         for node in walk(explanation):
             if isinstance(node, WhyNot):
@@ -657,6 +671,8 @@ class KnowledgeBase:
     @property
     def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:
+            from lexlog.kb.explanation import Vocabulary
+
             self._vocabulary = Vocabulary.of(self._state.statements)
         return self._vocabulary
 
@@ -773,6 +789,8 @@ class KnowledgeBase:
 
     def _prover(self) -> Prover:
         if self._prover_cache is None:
+            from lexlog.kb.proofs import Prover
+
             model = self.model
             self._prover_cache = Prover(self._proof_rules(), model, self.facts(), self.vocabulary, self._outcome)
         return self._prover_cache

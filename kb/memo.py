@@ -19,20 +19,8 @@ from typing import TYPE_CHECKING, Literal as TypingLiteral, Mapping, Optional, U
 
 from lexlog.grammar.tree import Atom, Constant, Literal, Rule, Value, Variable
 from lexlog.kb.diagnostics import LexlogError
-from lexlog.kb.explanation import (
-    ANONYMOUS_NAME,
-    INTERNAL_NAME,
-    AbsentCheck,
-    AtomPattern,
-    FactLeaf,
-    FactOrigin,
-    Failure,
-    GroundAtom,
-    Proof,
-    RuleStep,
-    WhyNot,
-    walk,
-)
+from lexlog.kb.atoms import ANONYMOUS_NAME, INTERNAL_NAME, AtomPattern, FactOrigin, GroundAtom
+from lexlog.kb.explanation import AbsentCheck, FactLeaf, Failure, Proof, RuleStep, WhyNot, walk
 from lexlog.kb.in_force import LeftOut
 from lexlog.kb.matching import pattern_of
 from lexlog.kb.whynot import DEFAULT_DEPTH

@@ -35,7 +35,7 @@ from lexlog.grammar import print_atom
 from lexlog.grammar.tree import Aggregate, Atom, Comparison, Constant, Constraint, Expectation, Fact, Literal, Query, Rule, Value, Variable
 from lexlog.grammar.values import canonical_number, is_date, order_key
 from lexlog.kb.checks import fits_type
-from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.atoms import GroundAtom
 from lexlog.kb.json_values import from_json, to_json
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.loader import library_names, library_path

@@ -21,26 +21,20 @@ from lexlog.grammar.printer import print_body_item, print_term
 from lexlog.grammar.tree import Aggregate, Atom, BodyItem, Comparison, Literal, Rule, Term, Value, Variable, term_variables
 from lexlog.kb import arithmetic
 from lexlog.kb.engines.base import Model, PredicateKey, Row
+from lexlog.kb.atoms import source_text, FILE_FACT, AtomPattern, FactOrigin, GroundAtom, ground_atom, make_pattern
 from lexlog.kb.explanation import (
-    source_text,
     EMPTY_VOCABULARY,
-    FILE_FACT,
     AbsentCheck,
     AggregateCheck,
-    AtomPattern,
     BindingItems,
     ComparisonCheck,
     Defeat,
     FactLeaf,
-    FactOrigin,
-    GroundAtom,
     Premise,
     Proof,
     RuleRef,
     RuleStep,
     Vocabulary,
-    ground_atom,
-    make_pattern,
     rule_ref,
 )
 from lexlog.kb.matching import (

@@ -27,19 +27,8 @@ from typing import Iterable, Optional, Union
 from lexlog.grammar.printer import print_atom, print_body_item
 from lexlog.grammar.tree import Aggregate, Atom, Comparison, Literal, Rule
 from lexlog.kb.engines.base import Model
-from lexlog.kb.explanation import (
-    ANONYMOUS_NAME,
-    source_text,
-    AtomPattern,
-    ComparisonCheck,
-    Failure,
-    GroundAtom,
-    HeadMismatch,
-    RuleAttempt,
-    Vocabulary,
-    WhyNot,
-    ground_atom,
-)
+from lexlog.kb.atoms import ANONYMOUS_NAME, source_text, AtomPattern, GroundAtom, ground_atom
+from lexlog.kb.explanation import Failure, HeadMismatch, RuleAttempt, Vocabulary, WhyNot
 from lexlog.kb.matching import (
     STEP_AGGREGATE,
     STEP_ASSIGN,

@@ -9,7 +9,6 @@ Everything here goes through `lexlog.kb`'s public face.
 from __future__ import annotations
 
 import difflib
-import inspect
 import os
 import shlex
 import time
@@ -18,6 +17,7 @@ from typing import Callable, Optional
 
 from lexlog.grammar import ANNOTATIONS, KEYWORDS, Variable
 from lexlog.kb import (
+    DEFAULT_DEPTH,
     FORMATS,
     KnowledgeBase,
     LexlogError,
@@ -33,7 +33,6 @@ from lexlog.kb import (
 )
 from lexlog.repl.session_io import canonical, case_file_text, scan, split_statements, split_top_level, strip_comments
 
-DEFAULT_DEPTH: int = inspect.signature(KnowledgeBase.why_not).parameters["depth"].default
 # The words that begin a statement other than a fact: every keyword but `not` and `decided`, and the annotations.
 STATEMENT_KEYWORDS = (KEYWORDS - {"not", "decided"}) | {f"@{name}" for name in ANNOTATIONS}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -34,6 +35,28 @@ def test_entry_point_freezes_the_start_up_and_leaves_the_collector_running():
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "0 True True True"
     assert "zapata_order" in result.stdout
+
+
+def test_a_query_does_not_import_what_it_does_not_use():
+    # Start-up is most of a short query's cost: explanations, renderers, the prompt and the other commands' modules
+    # are imported when first used.
+    script = (
+        "import sys\n"
+        "from lexlog.repl import start\n"
+        f"sys.argv = ['lexlog', 'query', '--json', {ZAPATA!r}, '-q', 'appealable(O)']\n"
+        "start.main()\n"
+        "print(sorted(name for name in sys.modules if name.startswith(('lexlog', 'prompt_toolkit', 'pyDatalog'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    loaded = set(ast.literal_eval(result.stdout.splitlines()[-1]))
+    assert "lexlog.kb.knowledge_base" in loaded and "lexlog.kb.engines.clingo_engine" in loaded
+    unused = {
+        "lexlog.kb.explanation", "lexlog.kb.proofs", "lexlog.kb.whynot", "lexlog.kb.render.text",
+        "lexlog.kb.render.markdown", "lexlog.kb.memo", "lexlog.kb.fuzz", "lexlog.kb.batch", "lexlog.kb.sara",
+        "lexlog.grammar.statements", "lexlog.repl.shell", "prompt_toolkit", "pyDatalog",
+    }
+    assert loaded & unused == set()
 
 
 # --- query ------------------------------------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def assert_coherent(sections) -> None:
     """No literal is both provable and refuted (+∂ and -∂), and no literal and its contrary are both defeasibly
     provable unless both are definite."""
     from lexlog.grammar.tree import complement
-    from lexlog.kb.explanation import GroundAtom
+    from lexlog.kb.atoms import GroundAtom
 
     definitely, defeasibly, not_defeasibly, _model = sections
     assert not defeasibly & not_defeasibly

@@ -19,7 +19,7 @@ from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import Atom, Constant, Fact
 from lexlog.kb import CheckOptions, KnowledgeBase, aggregates
 from lexlog.kb.dependency import strata
-from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.atoms import GroundAtom
 from lexlog.kb.engines import ENGINES, get_engine
 from lexlog.kb.engines.base import EvaluationProgram, Model
 from lexlog.kb.normalize import normalize_rule

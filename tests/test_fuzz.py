@@ -19,7 +19,7 @@ from lexlog.kb import (
     library_path,
 )
 from lexlog.kb.engines.base import EvaluationBudgetExceeded
-from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.atoms import GroundAtom
 from lexlog.kb.fuzz import ViolationJudge
 
 PLANTED = """\

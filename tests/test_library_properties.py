@@ -11,7 +11,8 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from lexlog.kb import KnowledgeBase, Posture, PostureSpace, case_file, library_path, posture_strategy
-from lexlog.kb.explanation import GroundAtom, RuleStep, walk
+from lexlog.kb.atoms import GroundAtom
+from lexlog.kb.explanation import RuleStep, walk
 
 ENTRY = library_path("fifth_circuit_qi")
 LIBRARY = KnowledgeBase.from_files([ENTRY])

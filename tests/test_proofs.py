@@ -20,20 +20,8 @@ from lexlog.kb import arithmetic
 from lexlog.kb.dependency import strata
 from lexlog.kb.engines import EvaluationProgram, get_engine
 from lexlog.kb.engines.base import Model
-from lexlog.kb.explanation import (
-    ASSERTED,
-    SUPPOSED,
-    AbsentCheck,
-    AtomPattern,
-    ComparisonCheck,
-    FactLeaf,
-    FactOrigin,
-    GroundAtom,
-    RuleStep,
-    Vocabulary,
-    pin_citation,
-    walk,
-)
+from lexlog.kb.atoms import ASSERTED, SUPPOSED, AtomPattern, FactOrigin, GroundAtom
+from lexlog.kb.explanation import AbsentCheck, ComparisonCheck, FactLeaf, RuleStep, Vocabulary, pin_citation, walk
 from lexlog.kb.matching import first_match, head_instance, pattern_of
 from lexlog.kb.normalize import normalize_rule
 from lexlog.kb.proofs import NotDerivable, Prover, atom_pattern, prove, prover_for

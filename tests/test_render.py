@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from lexlog.grammar import parse_atom
-from lexlog.kb.explanation import ASSERTED, SUPPOSED, GroundAtom, WhyNot, walk
+from lexlog.kb.atoms import ASSERTED, SUPPOSED, GroundAtom
+from lexlog.kb.explanation import WhyNot, walk
 from lexlog.kb.render import RENDERERS, SCHEMA, SCHEMA_ID, render
 from lexlog.kb.render.dot import quote
 from lexlog.kb.render.json import check_references

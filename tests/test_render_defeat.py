@@ -9,7 +9,8 @@ import pytest
 
 from lexlog.grammar.tree import Span
 from lexlog.kb import KnowledgeBase
-from lexlog.kb.explanation import Defeat, GroundAtom, RuleRef, RuleStep, WhyNot, walk
+from lexlog.kb.atoms import GroundAtom
+from lexlog.kb.explanation import Defeat, RuleRef, RuleStep, WhyNot, walk
 from lexlog.kb.render import SCHEMA, SCHEMA_ID, render
 from lexlog.kb.render._common import defeat_words
 from lexlog.kb.render.json import check_references

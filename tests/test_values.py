@@ -12,7 +12,7 @@ import pytest
 from lexlog.grammar import parse
 from lexlog.grammar.values import decimal_text, integer_text, money_text, number_text
 from lexlog.kb import KnowledgeBase, PostureSpace, check_source, run_batch
-from lexlog.kb.explanation import AtomPattern
+from lexlog.kb.atoms import AtomPattern
 from lexlog.kb.functions import add_months, age, round_places, round_to_multiple
 from lexlog.kb.json_values import from_json, loads, to_json
 

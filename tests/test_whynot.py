@@ -8,18 +8,8 @@ from hypothesis import given, strategies as st
 from lexlog.grammar import parse_atom
 from lexlog.grammar.tree import Comparison, Literal
 from lexlog.kb import arithmetic
-from lexlog.kb.explanation import (
-    AtomPattern,
-    ComparisonCheck,
-    FactLeaf,
-    Failure,
-    GroundAtom,
-    HeadMismatch,
-    RuleAttempt,
-    RuleStep,
-    WhyNot,
-    walk,
-)
+from lexlog.kb.atoms import AtomPattern, GroundAtom
+from lexlog.kb.explanation import ComparisonCheck, FactLeaf, Failure, HeadMismatch, RuleAttempt, RuleStep, WhyNot, walk
 from lexlog.kb.matching import head_instance
 from lexlog.kb.proofs import atom_pattern
 from lexlog.kb.whynot import explain_absence, why_not

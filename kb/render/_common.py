@@ -7,21 +7,18 @@ from typing import Callable, Collection, Iterable, Optional
 from lexlog.grammar.printer import print_value
 from lexlog.grammar.tree import NOTE_KINDS, Note, Value
 from lexlog.grammar.values import is_date, is_number
+from lexlog.kb.atoms import INTERNAL_NAME, AtomPattern, FactOrigin, location
 from lexlog.kb.explanation import (
-    INTERNAL_NAME,
     AbsentCheck,
     AggregateCheck,
-    AtomPattern,
     BindingItems,
     ComparisonCheck,
     Defeat,
     FactLeaf,
-    FactOrigin,
     Failure,
     RuleRef,
     RuleStep,
     WhyNot,
-    location,
     value_words,
 )
 

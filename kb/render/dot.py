@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from lexlog.kb.atoms import location
 from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
@@ -25,7 +26,6 @@ from lexlog.kb.explanation import (
     RuleStep,
     WhyNot,
     children,
-    location,
 )
 from lexlog.kb.render._common import (
     aggregate_words,

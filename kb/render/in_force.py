@@ -11,7 +11,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from lexlog.grammar import print_value
-from lexlog.kb.explanation import location
+from lexlog.kb.atoms import location
 from lexlog.kb.in_force import LeftOut
 from lexlog.kb.json_values import json_text
 

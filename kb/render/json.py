@@ -17,10 +17,10 @@ from __future__ import annotations
 from typing import Any, Optional, get_args
 
 from lexlog.grammar.tree import NOTE_KINDS, Span
+from lexlog.kb.atoms import AtomPattern
 from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
-    AtomPattern,
     BindingItems,
     ComparisonCheck,
     Defeat,

@@ -22,22 +22,20 @@ from typing import Optional
 
 from lexlog.grammar.printer import print_value
 
+from lexlog.kb.atoms import AtomPattern, FactOrigin, location
 from lexlog.kb.explanation import (
     AbsentCheck,
     AggregateCheck,
-    AtomPattern,
     ComparisonCheck,
     Defeat,
     Explanation,
     FactLeaf,
-    FactOrigin,
     Failure,
     HeadMismatch,
     RuleAttempt,
     RuleRef,
     RuleStep,
     WhyNot,
-    location,
 )
 from lexlog.kb.render.bluebook import case_name, string_cite_order
 from lexlog.kb.render._common import (

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator, Sequence
 
 from lexlog.grammar.tree import Atom, Constant, Literal, Variable
 from lexlog.kb.diagnostics import LexlogError
-from lexlog.kb.explanation import GroundAtom
+from lexlog.kb.atoms import GroundAtom
 from lexlog.kb.knowledge_base import KnowledgeBase
 from lexlog.kb.loader import library_path
 from lexlog.kb.sara.importer import ImportedCase, SaraImportError, Vocabulary, case_name, import_case_file
