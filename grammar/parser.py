@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
 import datetime
 import functools
+import gc
 import pickle
 import re
 import zlib
 from pathlib import Path
-from typing import Any, Literal as TypingLiteral, Sequence
+from typing import Any, Iterator, Literal as TypingLiteral, Sequence
 
 import lark
 from lark import Lark, Token, Transformer
@@ -244,16 +246,33 @@ def parse(text: str, file: str = "<input>", dialect: Dialect = "lexlog") -> Prog
     """Parse a whole file. Raises `LexlogSyntaxError` and nothing else."""
     from lexlog.grammar.plain_facts import parse_with_plain_facts  # it builds on this module
 
-    read = parse_with_plain_facts(text, file) if dialect == "lexlog" else None
-    if read is not None:
-        return Program(tuple(read[0]), file, tuple(read[1]))
-    comments: list[Comment] = []
-    token = _comments.set(comments)
+    with collector_paused():
+        read = parse_with_plain_facts(text, file) if dialect == "lexlog" else None
+        if read is not None:
+            return Program(tuple(read[0]), file, tuple(read[1]))
+        comments: list[Comment] = []
+        token = _comments.set(comments)
+        try:
+            statements = _run(_prepare(text, dialect), file, dialect, "start")
+        finally:
+            _comments.reset(token)
+        return Program(tuple(statements), file, tuple(comments))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a file's tree is built, and resumed after (if it ran before).
+
+    A 10 MB file's tree is millions of small objects, none of them in a cycle. As they are made, the collector walks
+    the growing heap again and again and finds nothing to free: it took more than half of such a file's parse
+    (bench/bench_parse.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        statements = _run(_prepare(text, dialect), file, dialect, "start")
+        yield
     finally:
-        _comments.reset(token)
-    return Program(tuple(statements), file, tuple(comments))
+        if enabled:
+            gc.enable()
 
 
 def parse_atom(text: str, file: str = "<input>", dialect: Dialect = "lexlog") -> Atom:
@@ -989,9 +1008,3 @@ def _end_position(text: str) -> tuple[int, int]:
     return line, column
 
 
-def suggest(name: str, known: list[str] | set[str]) -> str | None:
-    """The closest known name, for 'did you mean ...?' hints."""
-    import difflib  # only when there is something to suggest
-
-    matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return matches[0] if matches else None

@@ -3,6 +3,7 @@ the same statements, the same spans, the same comments, the same error."""
 
 from __future__ import annotations
 
+import gc
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -67,3 +68,24 @@ def test_the_fast_reading_is_taken_for_a_large_file_of_facts(monkeypatch: pytest
     program = parse(text, "big.dl")
     assert len(program.statements) == 30_001 and len(program.comments) == 30_000
     assert calls == [1]  # lark read the one rule; the 30,000 facts were read by the fast reading
+
+
+@pytest.mark.parametrize("fact_lines", [True, False], ids=["fast reading", "lark"])
+def test_a_large_file_is_parsed_without_garbage_collection(fact_lines: bool) -> None:
+    # Its tree has no cycles: the collector would walk the growing heap again and again and free nothing.
+    rows = [f'q(a{number}, "b {number}"). % {number}' if fact_lines else f"q(a{number}) :- r({number})." for number in range(20_000)]
+    text = "\n".join(rows) + "\n"
+    collections: list[str] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(phase)
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        program = parse(text, "big.dl")
+    finally:
+        gc.callbacks.remove(count)
+    assert len(program.statements) == 20_000 and gc.isenabled()
+    assert len(collections) <= 1  # the one the resumed collector may start as the parse returns (dozens unpaused)
