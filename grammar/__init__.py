@@ -9,9 +9,9 @@ from lexlog.grammar.parser import (
     parse,
     parse_atom,
     parse_body,
-    suggest,
     terminal_patterns,
 )
+from lexlog.grammar.suggestions import NameIndex, suggest
 from lexlog.grammar.printer import print_atom, print_body_item, print_program, print_statement, print_term, print_value
 from lexlog.grammar.tree import *  # noqa: F401,F403 - the tree is this package's vocabulary
 
@@ -23,6 +23,7 @@ __all__ = [
     "Ending",
     "StatementReader",
     "LexlogSyntaxError",
+    "NameIndex",
     "parse",
     "parse_atom",
     "parse_body",

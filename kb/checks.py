@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from lexlog.grammar import suggest
+from lexlog.grammar import NameIndex, suggest
 from lexlog.grammar.tree import (
     COMPUTED_TERMS,
     NOTE_KINDS,
@@ -300,6 +300,7 @@ def _undefined(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
     # `~p` and `p` are one predicate's two sides: where one is defined, the other may be asked about.
     known |= {(complement(name), arity) for name, arity in known}
     known_names = {name for name, _ in known}
+    hints = NameIndex(known_names)
     reported: set[tuple[str, int, int]] = set()
     for statement in program.statements:
         for atom, role in _atoms(statement):
@@ -309,7 +310,7 @@ def _undefined(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
             if where in reported:
                 continue
             reported.add(where)
-            close = suggest(atom.predicate, known_names)
+            close = hints.closest(atom.predicate)
             hint = f"did you mean {close}?" if close else "declare it (input ...) or add facts or rules for it"
             severity = "error" if options.undefined_is_error else "warning"
             yield Diagnostic(
@@ -404,13 +405,14 @@ def _unbounded_arithmetic(program: Program, options: CheckOptions) -> Iterator[D
 
 def _citations(program: Program, options: CheckOptions) -> Iterator[Diagnostic]:
     authorities = {a.name for a in program.of_type(Authority)}
+    hints = NameIndex(authorities)
     for statement in program.statements:
         annotations = getattr(statement, "annotations", None)
         if annotations is None:
             continue
         for citation in annotations.citations:
             if citation.authority not in authorities:
-                close = suggest(citation.authority, authorities)
+                close = hints.closest(citation.authority)
                 hint = f"did you mean {close}?" if close else f'add: authority {citation.authority} = "Full citation".'
                 start = citation.span
                 name_span = Span(start.file, start.line, start.column, start.line, start.column + len(citation.authority))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Iterable, Iterator
 
-from lexlog.grammar import print_value, suggest
+from lexlog.grammar import NameIndex, print_value
 from lexlog.grammar.tree import Aggregate, AsOf, Authority, Conflict, Constraint, Fact, Literal, Program, Rule, Span, complement
 from lexlog.kb.defeasible import layer_keys, uses_defeasible_logic
 from lexlog.kb.diagnostics import Diagnostic
@@ -110,10 +110,11 @@ def _unknown_labels(rules: list[Rule]) -> Iterator[Diagnostic]:
                     f"@overrides names '{reference.label}', a strict rule: a strict rule's conclusion is not overridden",
                     f"mark the rule {reference.label} @defeasible if an exception may defeat it",
                 )
+    hints = NameIndex(labels)
     for rule in rules:
         for reference in rule.annotations.overrides:
             if reference.label not in labels:
-                close = suggest(reference.label, labels)
+                close = hints.closest(reference.label)
                 yield Diagnostic(
                     "unknown_rule_label",
                     "error",
@@ -163,6 +164,7 @@ def dates_in_force(program: Program, options: object) -> Iterator[Diagnostic]:
     authorities = {authority.name: authority for authority in program.of_type(Authority)}
     yield from as_of_findings(program.of_type(AsOf), authorities.values())
     yield from _rule_annotations_elsewhere(program)
+    hints = NameIndex(authorities)
     for rule in program.of_type(Rule):
         dates = {}
         for keyword, law_date in (("since", rule.annotations.since), ("until", rule.annotations.until)):
@@ -171,7 +173,7 @@ def dates_in_force(program: Program, options: object) -> Iterator[Diagnostic]:
             if law_date.authority is not None:
                 authority = authorities.get(law_date.authority)
                 if authority is None:
-                    close = suggest(law_date.authority, authorities)
+                    close = hints.closest(law_date.authority)
                     yield Diagnostic(
                         "unknown_authority", "error", law_date.span, f"@{keyword} names no authority '{law_date.authority}'",
                         f"did you mean {close}?" if close else "write a date (2022-11-29) or an authority's name",

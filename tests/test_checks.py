@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lexlog.grammar import NameIndex
 from lexlog.kb import check_files, check_source
 from lexlog.kb.diagnostics import Diagnostic
 
@@ -294,3 +299,30 @@ def test_a_constant_has_one_reading_and_no_placeholders() -> None:
     assert ("bad_reading", 1) in codes
     assert ("duplicate_constant", 3) in codes
     assert ("duplicate_constant", 4) not in codes  # the same reading again is no conflict
+
+
+# --- 'did you mean' over many names ------------------------------------------------------------------------------
+
+_NAMES = st.text(alphabet="abcde_", min_size=1, max_size=12)
+
+
+@given(st.lists(_NAMES, max_size=60), _NAMES)
+def test_the_name_index_suggests_what_difflib_over_every_name_suggests(known: list[str], name: str) -> None:
+    expected = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
+    assert NameIndex(known).closest(name) == (expected[0] if expected else None)
+
+
+def test_a_check_with_thousands_of_undefined_names_does_not_compare_each_with_every_name(monkeypatch) -> None:
+    # 3,000 rules, each using a predicate nothing defines, among 6,000 defined names of the same length: compared one
+    # by one that was 18 million comparisons (minutes); no hint is given among so many names.
+    compared: list[int] = []
+    close_matches = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda name, names, **options: compared.append(len(names)) or close_matches(name, names, **options))
+    rules = [f"head_{number:05d}(X) :- body_{number:05d}(X), not gone_{number:05d}(X).\nbody_{number:05d}(a)." for number in range(3_000)]
+    report = check_source("\n".join(rules) + "\n", "many.dl")
+    undefined = [d for d in report.diagnostics if d.code == "undefined_predicate"]
+    assert len(undefined) == 3_000
+    assert sum(compared) == 0 and all(d.hint.startswith("declare it") for d in undefined)
+    # a misspelling in a small program still gets its hint
+    small = check_source("fails_step_one(o).\nappealable(O) :- fails_step_on(O).\n", "small.dl")
+    assert [d.hint for d in small.diagnostics if d.code == "undefined_predicate"] == ["did you mean fails_step_one?"]
