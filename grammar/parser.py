@@ -187,7 +187,7 @@ def stored_tables(source: str) -> dict[str, Any] | None:
         return None
     if parse_tables.GRAMMAR_DIGEST != _grammar_digest(source) or parse_tables.LARK_VERSION != lark.__version__:
         return None
-    return pickle.loads(zlib.decompress(base64.b85decode(parse_tables.TABLES)))
+    return pickle.loads(zlib.decompress(base64.b64decode(parse_tables.TABLES)))
 
 
 @functools.cache
@@ -218,7 +218,7 @@ def write_parse_tables() -> str:
     source = _grammar_source()
     data, memo = _build_parser(source).memo_serialize([TerminalDef, LarkRule])
     data["options"] = {name: value for name, value in data["options"].items() if name not in _lark_options()}
-    packed = base64.b85encode(zlib.compress(pickle.dumps({"data": data, "memo": memo}, protocol=4), 9)).decode("ascii")
+    packed = base64.b64encode(zlib.compress(pickle.dumps({"data": data, "memo": memo}, protocol=4), 9)).decode("ascii")
     lines = [
         '"""The parser\'s LALR tables, built from lexlog.lark by lark. Written by `write_parse_tables` in',
         '`lexlog.grammar.parser`, which says when to write them again; not to be edited."""',
