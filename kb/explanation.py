@@ -15,6 +15,7 @@ Design notes:
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -34,27 +35,38 @@ BindingItems = tuple[tuple[str, Value], ...]
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What explanations are worded with: authorities (short name -> full citation), predicate declarations and
-    the readings of constants (symbol -> the words that stand for it in prose)."""
+    """What explanations are worded with: authorities (short name -> full citation, and the date each was decided
+    where it is given), predicate declarations, the readings of constants (symbol -> the words that stand for it in
+    prose), and the date whose law is explained (None: today's)."""
 
     authorities: Mapping[str, str] = field(default_factory=dict)
     declarations: Mapping[PredicateKey, Declaration] = field(default_factory=dict)
     constants: Mapping[str, str] = field(default_factory=dict)
+    decided: Mapping[str, datetime.date] = field(default_factory=dict)
+    as_of: Optional[datetime.date] = None
 
     @classmethod
-    def of(cls, statements: Iterable[object]) -> "Vocabulary":
+    def of(cls, statements: Iterable[object], as_of: Optional[datetime.date] = None) -> "Vocabulary":
         """From statements (e.g. a parsed program's): every `Authority` and `Declaration` among them."""
         authorities: dict[str, str] = {}
+        decided: dict[str, datetime.date] = {}
         declarations: dict[PredicateKey, Declaration] = {}
         constants: dict[str, str] = {}
         for statement in statements:
             if isinstance(statement, Authority):
                 authorities[statement.name] = statement.citation
+                if isinstance(statement.decided, datetime.date):
+                    decided[statement.name] = statement.decided
             elif isinstance(statement, Declaration):
                 declarations[statement.key] = statement
             elif isinstance(statement, ConstantReading):
                 constants[statement.name] = statement.reading
-        return cls(authorities, declarations, constants)
+        return cls(authorities, declarations, constants, decided, as_of)
+
+    def decided_later(self, name: str) -> bool:
+        """Whether the authority was decided after the date whose law is explained: it cannot state that law."""
+        decided = self.decided.get(name)
+        return self.as_of is not None and decided is not None and decided > self.as_of
 
     def citation(self, name: str) -> Optional[str]:
         entry = self.authorities.get(name)
@@ -282,8 +294,11 @@ def rule_ref(rule: Rule, vocabulary: Vocabulary) -> RuleRef:
 
     text = print_statement(Rule(rule.head, rule.body)).replace("\n", " ")
     text = re.sub(r"\s+", " ", text)
-    citations = tuple(cite(citation, vocabulary) for citation in merge_pins(rule.annotations.citations))
-    return RuleRef(rule.annotations.label, citations, known_span(rule.span), text, rule, rule.annotations.notes)
+    citations = merge_pins(rule.annotations.citations)
+    # The law on an earlier date is cited to the authorities of that date; a rule cited only to later ones keeps them.
+    cited = [citation for citation in citations if not vocabulary.decided_later(citation.authority)] or citations
+    citing = tuple(cite(citation, vocabulary) for citation in cited)
+    return RuleRef(rule.annotations.label, citing, known_span(rule.span), text, rule, rule.annotations.notes)
 
 
 # --- proofs --------------------------------------------------------------------------------------------------------

@@ -673,7 +673,7 @@ class KnowledgeBase:
         if self._vocabulary is None:
             from lexlog.kb.explanation import Vocabulary
 
-            self._vocabulary = Vocabulary.of(self._state.statements)
+            self._vocabulary = Vocabulary.of(self._state.statements, self.effective_date)
         return self._vocabulary
 
     def facts(self) -> dict[GroundAtom, FactOrigin]:

@@ -3,12 +3,13 @@ memo uses across paragraphs (*Id.*, short forms, string-cite order). Golden file
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
 
 from lexlog.kb import KnowledgeBase, build_memo, render_memo
-from lexlog.kb.explanation import CitedAuthority
+from lexlog.kb.explanation import CitedAuthority, RuleAttempt, RuleStep, walk
 from lexlog.kb.render.citation_forms import CitationTrail, short_form, string_cite_order
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,3 +189,23 @@ def test_the_bundled_laws_memos_read_as_their_golden_files(question: str, golden
     memo = render_memo(build_memo(KnowledgeBase.from_files([ZAPATA]), question))
     memo = memo.replace(str(ROOT) + "/", "")
     assert memo == (GOLDEN / golden).read_text(), f"regenerate tests/data/golden/{golden} if the change is meant"
+
+
+# --- the law of a date, cited to the authorities of that date -----------------------------------------------------
+
+
+def _cited(answer: object) -> set[str]:
+    return {citation.authority for node in walk(answer) if isinstance(node, (RuleStep, RuleAttempt)) for citation in node.rule.citations}
+
+
+def test_the_law_of_an_earlier_date_is_cited_to_the_authorities_decided_by_then() -> None:
+    # Zapata's case file states the law of April 18, 2014: Webb (2015) and Carswell (2022) cannot state it, though
+    # they state the same rule later. Backe (2012), Gaines (1991) and Lion Boulos (1987) can.
+    question = "appealable_on(zapata_order, not_narrowly_tailored)"
+    knowledge_base = KnowledgeBase.from_files([ZAPATA])
+    then = _cited(knowledge_base.why_not(question))
+    today = _cited(knowledge_base.at(datetime.date(2026, 12, 4)).why_not(question))
+    assert {"webb", "carswell"} <= today - then
+    assert {"backe", "gaines", "lion_boulos"} <= then
+    decided = {authority.name: authority.decided for authority in knowledge_base.authorities}
+    assert all(decided.get(name) is None or decided[name] <= datetime.date(2014, 4, 18) for name in then)
