@@ -43,11 +43,6 @@ POLICIES: tuple[Policy, ...] = ("blocking", "propagating")
 GENERATED_PREFIX = "#defeasible"
 
 
-def uses_defeasible_logic(rules: Iterable[Rule], conflicts: Iterable[Conflict] = ()) -> bool:
-    """Whether a program has anything of defeasible logic; one without means what it meant before."""
-    return any(rule.annotations.defeasible_part for rule in rules) or any(True for _ in conflicts)
-
-
 def contraries_of(conflicts: Iterable[Conflict]) -> dict[str, set[str]]:
     """Predicate name → the names whose atoms (same arguments) contradict it, beyond `~p` for `p`."""
     declared: dict[str, set[str]] = defaultdict(set)

@@ -12,9 +12,14 @@ from typing import Iterable, Iterator
 
 from lexlog.grammar import NameIndex, print_value
 from lexlog.grammar.tree import Aggregate, AsOf, Authority, Conflict, Constraint, Fact, Literal, Program, Rule, Span, complement
-from lexlog.kb.defeasible import layer_keys, uses_defeasible_logic
 from lexlog.kb.diagnostics import Diagnostic
 from lexlog.kb.in_force import earliest_decision, law_date_value
+
+
+def uses_defeasible_logic(rules: Iterable[Rule], conflicts: Iterable[Conflict] = ()) -> bool:
+    """Whether a program has anything of defeasible logic; one without means what it meant before (and neither
+    its checks nor its evaluation import `lexlog.kb.defeasible`)."""
+    return any(rule.annotations.defeasible_part for rule in rules) or any(True for _ in conflicts)
 
 
 def defeasible_part(program: Program, options: object) -> Iterator[Diagnostic]:
@@ -22,6 +27,7 @@ def defeasible_part(program: Program, options: object) -> Iterator[Diagnostic]:
     conflicts: list[Conflict] = program.of_type(Conflict)
     if not uses_defeasible_logic(rules, conflicts):
         return
+    from lexlog.kb.defeasible import layer_keys
     yield from _unknown_labels(rules)
     yield from _superiority_cycles(rules)
     for conflict in conflicts:

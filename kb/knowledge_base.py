@@ -52,8 +52,9 @@ from lexlog.grammar.tree import (
     term_variables,
 )
 from lexlog.grammar.values import order_key
-from lexlog.kb import aggregates, arithmetic, cases_together, defeasible
+from lexlog.kb import aggregates, arithmetic, cases_together
 from lexlog.kb.checks import CheckOptions, check, check_query, fits_type, undefined_value
+from lexlog.kb.defeasible_checks import uses_defeasible_logic
 from lexlog.kb.dependency import strata
 from lexlog.kb.diagnostics import Diagnostic, LexlogError
 from lexlog.kb.engines import DEFAULT_ENGINE, get_engine
@@ -68,6 +69,7 @@ from lexlog.kb.normalize import normalize_body, normalize_rule
 if TYPE_CHECKING:
     # The explanation side (proofs, why-not answers, their wording) is imported when first asked for: a command
     # that only queries does not pay for it at start-up.
+    from lexlog.kb import defeasible  # imported when a program has a defeasible part
     from lexlog.kb.explanation import Proof, RuleStep, Vocabulary, WhyNot
     from lexlog.kb.proofs import Prover
 
@@ -707,6 +709,8 @@ class KnowledgeBase:
                 if layer is None:
                     self._model = aggregates.evaluate(self._engine, program.strata, program.facts, self.budget, self.seconds)
                 else:
+                    from lexlog.kb import defeasible
+
                     self._model, self._outcome = defeasible.evaluate(
                         self._engine, program.strata, layer, program.facts, self.budget, self.seconds, self.policy,
                         self.specificity,
@@ -755,7 +759,9 @@ class KnowledgeBase:
         """The defeasible part of the rules in force, built once per set of rules; None if there is none."""
         if self._layer is False:
             rules = self._normalised_rules()
-            if defeasible.uses_defeasible_logic(rules, self.conflicts):
+            if uses_defeasible_logic(rules, self.conflicts):
+                from lexlog.kb import defeasible
+
                 plain, self._layer = defeasible.build_layer(rules, self.conflicts)
                 self._plain_rules = plain
             else:
