@@ -1,16 +1,23 @@
-"""How fast the parser reads a large file. Run on demand: python bench/bench_parse.py [megabytes]
+"""How fast the parser reads a large file. Run on demand: python bench/bench_parse.py [megabytes] [--check]
 
 Three files of the given size: a dense synthetic rule file (short names, a token every four bytes: the worst
 case), one shaped like the bundled law (its own files repeated: readings, citations and the quoted opinions in
 comments), and a file of case facts (a declaration and two rules, then one fact a line, some with a comment: what
 a large file usually is, and what `lexlog.grammar.plain_facts` reads without lark's parser).
+
+With `--check`, also the whole `lexlog check FILE` of each (a fresh process: its wall time and peak resident memory),
+as a user checking a large file meets it. The dense file uses many predicates nothing defines (thousands of
+`undefined_predicate` errors), so it measures the checks' reports too.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,13 +77,35 @@ def measure(name: str, source: str) -> None:
     )
 
 
+def measure_check(name: str, source: str) -> None:
+    """`lexlog check` on the source written to a file: a fresh process's seconds and peak resident MB."""
+    lexlog = str(Path(sys.executable).with_name("lexlog"))
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "generated.dl"
+        path.write_text(source, encoding="utf-8")
+        started = time.perf_counter()
+        process = subprocess.Popen([lexlog, "check", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    size = len(source.encode()) / 1_000_000
+    print(f"{name:<16} {size:5.2f} MB  lexlog check: {seconds:.1f} s, peak {usage.ru_maxrss / 1024:.0f} MB (exit {os.waitstatus_to_exitcode(status)})")
+
+
 def main() -> None:
-    megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+    arguments = [argument for argument in sys.argv[1:] if argument != "--check"]
+    megabytes = float(arguments[0]) if arguments else 1.0
     target = int(megabytes * 1_000_000)
     parse("warm_up(a).")  # builds the LALR tables once, as any long-lived process does
-    measure("dense synthetic", generated_source(target))
-    measure("library-shaped", library_shaped_source(target))
-    measure("case facts", fact_file_source(target))
+    sources = {
+        "dense synthetic": generated_source(target),
+        "library-shaped": library_shaped_source(target),
+        "case facts": fact_file_source(target),
+    }
+    for name, source in sources.items():
+        measure(name, source)
+    if "--check" in sys.argv[1:]:
+        for name, source in sources.items():
+            measure_check(name, source)
 
 
 if __name__ == "__main__":
