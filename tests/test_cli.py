@@ -22,34 +22,38 @@ def lexlog(*arguments: str, stdin: str | None = None, cwd: Path | None = None) -
     return subprocess.run([LEXLOG, *arguments], capture_output=True, text=True, input=stdin, cwd=cwd, timeout=300)
 
 
-def test_entry_point_freezes_the_start_up_and_leaves_the_collector_running():
-    # The command's own objects are collected as usual; what the imports made is frozen out of collections.
+def run_entry_point(arguments: list[str], then_print: str) -> str:
+    """`lexlog ARGUMENTS` through the entry point in a fresh Python process; then `print(then_print)` there."""
     script = (
         "import gc, sys\n"
         "from lexlog.repl import start\n"
-        f"sys.argv = ['lexlog', 'query', {ZAPATA!r}, '-q', 'appealable(O)']\n"
+        f"sys.argv = ['lexlog', *{arguments!r}]\n"
         "status = start.main()\n"
-        "print(status, gc.isenabled(), gc.get_freeze_count() > 10000, 'lexlog.kb.knowledge_base' in sys.modules)\n"
+        f"print({then_print})\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "0 True True True"
-    assert "zapata_order" in result.stdout
+    return result.stdout
+
+
+def test_entry_point_freezes_the_start_up_and_leaves_the_collector_running():
+    # The command's own objects are collected as usual; what the imports made is frozen out of collections.
+    output = run_entry_point(
+        ["query", ZAPATA, "-q", "appealable(O)"],
+        "status, gc.isenabled(), gc.get_freeze_count() > 10000, 'lexlog.kb.knowledge_base' in sys.modules",
+    )
+    assert output.splitlines()[-1] == "0 True True True"
+    assert "zapata_order" in output
 
 
 def test_a_query_does_not_import_what_it_does_not_use():
     # Start-up is most of a short query's cost: explanations, renderers, the prompt and the other commands' modules
     # are imported when first used.
-    script = (
-        "import sys\n"
-        "from lexlog.repl import start\n"
-        f"sys.argv = ['lexlog', 'query', '--json', {ZAPATA!r}, '-q', 'appealable(O)']\n"
-        "start.main()\n"
-        "print(sorted(name for name in sys.modules if name.startswith(('lexlog', 'prompt_toolkit', 'pyDatalog'))))\n"
+    output = run_entry_point(
+        ["query", "--json", ZAPATA, "-q", "appealable(O)"],
+        "sorted(name for name in sys.modules if name.startswith(('lexlog', 'prompt_toolkit', 'pyDatalog')))",
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    loaded = set(ast.literal_eval(result.stdout.splitlines()[-1]))
+    loaded = set(ast.literal_eval(output.splitlines()[-1]))
     assert "lexlog.kb.knowledge_base" in loaded and "lexlog.kb.engines.clingo_engine" in loaded
     unused = {
         "lexlog.kb.explanation", "lexlog.kb.proofs", "lexlog.kb.whynot", "lexlog.kb.render.text",
