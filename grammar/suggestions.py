@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Optional
 
 CUTOFF = 0.6
@@ -24,9 +25,16 @@ class NameIndex:
     """Known names for hints, ready to be asked many times."""
 
     def __init__(self, known: Iterable[str]) -> None:
-        self._names = sorted(set(known), key=lambda name: (len(name), name))
-        self._lengths = [len(name) for name in self._names]
+        self._known = known  # sorted by length when the first hint is asked for: most checks ask for none
         self._answers: dict[str, Optional[str]] = {}
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return sorted(set(self._known), key=lambda name: (len(name), name))
+
+    @cached_property
+    def _lengths(self) -> list[int]:
+        return [len(name) for name in self._names]
 
     def closest(self, name: str) -> Optional[str]:
         """The closest known name (the name itself, if it is known), or None."""

@@ -27,7 +27,8 @@ def defeasible_part(program: Program, options: object) -> Iterator[Diagnostic]:
     conflicts: list[Conflict] = program.of_type(Conflict)
     if not uses_defeasible_logic(rules, conflicts):
         return
-    from lexlog.kb.defeasible import layer_keys
+    from lexlog.kb.defeasible import layer_keys  # only for a program that has a defeasible part
+
     yield from _unknown_labels(rules)
     yield from _superiority_cycles(rules)
     for conflict in conflicts:
